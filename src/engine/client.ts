@@ -3,7 +3,7 @@
  * The in-process cluster implements it; a real cluster through @kubernetes/client-node could too.
  */
 import type { LabelSelector } from './api/meta.js';
-import type { KindMap, KindName } from './api/types.js';
+import type { AnyObject, KindMap, KindName } from './api/types.js';
 
 export interface ListOptions {
   /** Omitted: all namespaces. */
@@ -45,11 +45,11 @@ export interface ClusterReader {
 
 export interface ClusterWriter {
   /** Defaults, validates, assigns uid/resourceVersion/creationTimestamp (and a name from generateName). Throws ApiError. */
-  create<K extends KindName>(object: KindMap[K]): KindMap[K];
+  create<T extends AnyObject>(object: T): T;
   /** Replaces spec/metadata (status is kept). A resourceVersion in the object must match (409 Conflict otherwise). */
-  update<K extends KindName>(object: KindMap[K]): KindMap[K];
+  update<T extends AnyObject>(object: T): T;
   /** Replaces status only (the status subresource). */
-  updateStatus<K extends KindName>(object: KindMap[K]): KindMap[K];
+  updateStatus<T extends AnyObject>(object: T): T;
   /** Returns the object as it is after the call (with deletionTimestamp when it lingers), or undefined when gone. */
   delete<K extends KindName>(kind: K, namespace: string | undefined, name: string, options?: DeleteOptions): KindMap[K] | undefined;
 }

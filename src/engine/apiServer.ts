@@ -1,0 +1,376 @@
+/**
+ * The API server's semantics over the raw store: defaulting, validation, naming, uid, resourceVersion, generation,
+ * the status subresource, namespaces, finalizers, graceful pod deletion and deletion propagation.
+ */
+import { applyDefaults } from './api/defaults.js';
+import { kindInfo, qualifiedResource, type KindInfo } from './api/kinds.js';
+import type { KubeObject, OwnerReference } from './api/meta.js';
+import type { AnyObject, KindMap, KindName, Namespace, Pod } from './api/types.js';
+import { validate, validationError } from './api/validation.js';
+import type { ClusterClient, DeleteOptions, ListOptions, WatchEvent, WatchOptions } from './client.js';
+import type { VirtualClock } from './clock.js';
+import { alreadyExists, ApiError, invalid, notFound } from './errors.js';
+import type { SeededRandom } from './random.js';
+import { fromLabelSelector, matches, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
+import type { ObjectStore } from './store/objectStore.js';
+
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+export const ORPHAN_FINALIZER = 'orphan';
+
+/** Kinds whose metadata.generation tracks spec changes. */
+const GENERATION_KINDS: ReadonlySet<KindName> = new Set<KindName>([
+  'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
+]);
+
+/** Kinds whose status is a subresource: a plain update keeps it, updateStatus changes only it. */
+const STATUS_KINDS: ReadonlySet<KindName> = new Set<KindName>([
+  'Pod', 'Node', 'Namespace', 'Service', 'PersistentVolume', 'PersistentVolumeClaim',
+  'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
+]);
+
+/** Hooks the rest of the engine installs: the garbage collector and the kubelets hear about deletions here. */
+export interface DeletionHooks {
+  /** The object was removed; its dependents may need collecting. */
+  onRemoved?(object: AnyObject): void;
+  /** Foreground deletion started: the collector must delete dependents, then drop the finalizer. */
+  onForegroundDeletion?(object: AnyObject): void;
+  /** A namespace entered Terminating. */
+  onNamespaceTerminating?(namespace: Namespace): void;
+  /** Whether a kubelet runs on this node to carry out a pod's graceful termination. */
+  hasKubelet?(nodeName: string): boolean;
+}
+
+type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
+export class ApiServer implements ClusterClient {
+  hooks: DeletionHooks = {};
+
+  constructor(
+    readonly store: ObjectStore,
+    private readonly clock: VirtualClock,
+    private readonly random: SeededRandom,
+  ) {}
+
+  // ---------- read ----------
+
+  get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {
+    const info = this.info(kind);
+    return this.store.get(kind, info.namespaced ? namespace ?? 'default' : undefined, name);
+  }
+
+  list<K extends KindName>(kind: K, options: ListOptions = {}): KindMap[K][] {
+    const info = this.info(kind);
+    const all = this.store.list(kind, info.namespaced ? options.namespace : undefined);
+    const labels =
+      options.labelSelector === undefined
+        ? []
+        : typeof options.labelSelector === 'string'
+          ? parseSelector(options.labelSelector)
+          : fromLabelSelector(options.labelSelector);
+    const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : [];
+    if (labels.length === 0 && fields.length === 0) return all;
+    return all.filter((o) => matches(labels, o.metadata.labels) && matchesFields(fields, o));
+  }
+
+  watch(options: WatchOptions, handler: (event: WatchEvent) => void): () => void {
+    return this.store.watch(options, handler);
+  }
+
+  // ---------- write ----------
+
+  create<T extends AnyObject>(input: T): T {
+    const info = this.info(input.kind);
+    const obj = structuredClone(input) as Mutable<T>;
+    const meta = (obj.metadata = { ...(obj.metadata ?? {}) });
+    if (info.namespaced) meta.namespace = meta.namespace || 'default';
+    else delete meta.namespace;
+
+    if (info.namespaced) this.checkNamespaceOpen(meta.namespace!);
+    if (!meta.name) {
+      if (!meta.generateName) {
+        throw invalid(info.kind, '', [{ field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' }]);
+      }
+      meta.name = this.generateName(info, meta.namespace, meta.generateName);
+    }
+    if (this.store.get(info.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(info), meta.name);
+
+    const defaulted = applyDefaults(obj as AnyObject) as Mutable<AnyObject>;
+    const errors = validate(defaulted);
+    if (errors.length > 0) throw validationError(defaulted, errors);
+
+    const m = defaulted.metadata;
+    m.uid = this.random.uuid();
+    m.resourceVersion = this.store.nextResourceVersion();
+    m.creationTimestamp = this.clock.nowRfc3339();
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    if (GENERATION_KINDS.has(info.kind)) m.generation = 1;
+    else delete m.generation;
+    resetStatusOnCreate(defaulted);
+    this.store.put('ADDED', defaulted);
+    return defaulted as T;
+  }
+
+  update<T extends AnyObject>(input: T): T {
+    const info = this.info(input.kind);
+    const existing = this.mustGet(info, input.metadata.namespace, input.metadata.name);
+    this.checkVersion(info, existing, input);
+
+    const next = structuredClone(input) as Mutable<AnyObject>;
+    next.metadata = {
+      ...next.metadata,
+      name: existing.metadata.name,
+      namespace: existing.metadata.namespace,
+      uid: existing.metadata.uid,
+      creationTimestamp: existing.metadata.creationTimestamp,
+      generation: existing.metadata.generation,
+      resourceVersion: existing.metadata.resourceVersion,
+    };
+    if (existing.metadata.deletionTimestamp) {
+      next.metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
+      if (existing.metadata.deletionGracePeriodSeconds !== undefined) {
+        next.metadata.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds;
+      }
+    } else {
+      delete next.metadata.deletionTimestamp;
+      delete next.metadata.deletionGracePeriodSeconds;
+    }
+    if (!info.namespaced) delete next.metadata.namespace;
+    if (STATUS_KINDS.has(info.kind)) copyStatus(existing, next);
+
+    const defaulted = applyDefaults(next as AnyObject) as Mutable<AnyObject>;
+    const errors = validate(defaulted, existing);
+    if (errors.length > 0) throw validationError(defaulted, errors);
+
+    if (GENERATION_KINDS.has(info.kind) && !sameJson(specOf(existing), specOf(defaulted))) {
+      defaulted.metadata.generation = (existing.metadata.generation ?? 0) + 1;
+    }
+    return this.commit(existing, defaulted) as T;
+  }
+
+  updateStatus<T extends AnyObject>(input: T): T {
+    const info = this.info(input.kind);
+    const existing = this.mustGet(info, input.metadata.namespace, input.metadata.name);
+    this.checkVersion(info, existing, input);
+    const next = { ...existing } as Mutable<AnyObject> & { status?: unknown };
+    const status = (input as { status?: unknown }).status;
+    if (status === undefined) delete next.status;
+    else next.status = structuredClone(status);
+    return this.commit(existing, next) as T;
+  }
+
+  delete<K extends KindName>(kind: K, namespace: string | undefined, name: string, options: DeleteOptions = {}): KindMap[K] | undefined {
+    const info = this.info(kind);
+    const existing = this.mustGet(info, namespace, name);
+    const policy = options.propagationPolicy ?? 'Background';
+
+    if (existing.kind === 'Pod') {
+      const grace = this.podGracePeriod(existing, options.gracePeriodSeconds);
+      if (grace > 0) return this.startGracefulDeletion(existing, grace) as KindMap[K];
+    } else if (existing.metadata.deletionTimestamp) {
+      return existing as KindMap[K];
+    }
+
+    if (policy === 'Orphan') this.orphanDependents(existing);
+
+    if (existing.kind === 'Namespace') {
+      const terminating = this.markDeleting(existing, { phase: 'Terminating' }) as Namespace;
+      this.hooks.onNamespaceTerminating?.(terminating);
+      return this.store.get('Namespace', undefined, name) as KindMap[K] | undefined;
+    }
+    if (policy === 'Foreground') {
+      const marked = this.markDeleting(existing, undefined, FOREGROUND_FINALIZER);
+      this.hooks.onForegroundDeletion?.(marked);
+      return this.store.get(kind, existing.metadata.namespace, name);
+    }
+    if ((existing.metadata.finalizers ?? []).length > 0) {
+      return this.markDeleting(existing) as KindMap[K];
+    }
+    this.removeNow(existing);
+    return undefined;
+  }
+
+  /** Drops one finalizer; an object being deleted goes once its last finalizer is gone. */
+  removeFinalizer(object: AnyObject, finalizer: string): void {
+    const existing = this.store.get(object.kind as KindName, object.metadata.namespace, object.metadata.name!);
+    if (!existing) return;
+    const finalizers = (existing.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    const next = { ...existing, metadata: { ...existing.metadata, finalizers } } as Mutable<AnyObject>;
+    if (finalizers.length === 0) delete next.metadata.finalizers;
+    this.commit(existing, next);
+  }
+
+  // ---------- internals ----------
+
+  private commit(existing: AnyObject, next: Mutable<AnyObject>): AnyObject {
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && existing.kind !== 'Pod' && existing.kind !== 'Namespace') {
+      this.removeNow(next);
+      return next;
+    }
+    if (sameJson(existing, next)) return existing;
+    next.metadata.resourceVersion = this.store.nextResourceVersion();
+    this.store.put('MODIFIED', next as AnyObject);
+    return next as AnyObject;
+  }
+
+  /** Removes a Namespace or Pod whose deletion has finished (called by their controllers / kubelets). */
+  finalizeRemoval(object: AnyObject): void {
+    const existing = this.store.get(object.kind as KindName, object.metadata.namespace, object.metadata.name!);
+    if (existing) this.removeNow(existing);
+  }
+
+  private removeNow(object: AnyObject): void {
+    const final = { ...object, metadata: { ...object.metadata, resourceVersion: this.store.nextResourceVersion() } } as AnyObject;
+    this.store.remove(object, final);
+    this.hooks.onRemoved?.(final);
+  }
+
+  private markDeleting(object: AnyObject, status?: Record<string, unknown>, finalizer?: string): AnyObject {
+    const metadata = { ...object.metadata, deletionTimestamp: object.metadata.deletionTimestamp ?? this.clock.nowRfc3339(), deletionGracePeriodSeconds: 0 };
+    if (finalizer && !(metadata.finalizers ?? []).includes(finalizer)) metadata.finalizers = [...(metadata.finalizers ?? []), finalizer];
+    const next = { ...object, metadata } as Mutable<AnyObject> & { status?: Record<string, unknown> };
+    if (status) next.status = { ...((object as { status?: object }).status ?? {}), ...status };
+    next.metadata.resourceVersion = this.store.nextResourceVersion();
+    this.store.put('MODIFIED', next as AnyObject);
+    return next as AnyObject;
+  }
+
+  private podGracePeriod(pod: Pod, requested: number | undefined): number {
+    const unscheduled = !pod.spec.nodeName || !this.hooks.hasKubelet?.(pod.spec.nodeName);
+    const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    if (unscheduled || terminal) return 0;
+    const grace = requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    if (pod.metadata.deletionGracePeriodSeconds !== undefined) return Math.min(grace, pod.metadata.deletionGracePeriodSeconds);
+    return grace;
+  }
+
+  private startGracefulDeletion(pod: Pod, grace: number): AnyObject {
+    if (pod.metadata.deletionTimestamp && pod.metadata.deletionGracePeriodSeconds === grace) return pod;
+    const deadline = this.clock.now() + grace * 1000;
+    const existingDeadline = pod.metadata.deletionTimestamp ? Date.parse(pod.metadata.deletionTimestamp) : Infinity;
+    const next: Pod = {
+      ...pod,
+      metadata: {
+        ...pod.metadata,
+        deletionTimestamp: new Date(Math.min(deadline, existingDeadline)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        deletionGracePeriodSeconds: grace,
+        resourceVersion: this.store.nextResourceVersion(),
+      },
+    };
+    this.store.put('MODIFIED', next);
+    return next;
+  }
+
+  private orphanDependents(owner: AnyObject): void {
+    for (const dep of this.store.dependents(owner.metadata.uid!)) {
+      const ownerReferences = (dep.metadata.ownerReferences ?? []).filter((r: OwnerReference) => r.uid !== owner.metadata.uid);
+      const next = { ...dep, metadata: { ...dep.metadata, ownerReferences } } as Mutable<AnyObject>;
+      if (ownerReferences.length === 0) delete next.metadata.ownerReferences;
+      this.commit(dep, next);
+    }
+  }
+
+  private checkNamespaceOpen(namespace: string): void {
+    const ns = this.store.get('Namespace', undefined, namespace);
+    if (!ns) throw notFound('namespaces', namespace);
+    if (ns.metadata.deletionTimestamp) {
+      throw new ApiError('Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`);
+    }
+  }
+
+  private generateName(info: KindInfo, namespace: string | undefined, prefix: string): string {
+    const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
+    for (;;) {
+      const name = base + this.random.string(5);
+      if (!this.store.get(info.kind, namespace, name)) return name;
+    }
+  }
+
+  private checkVersion(info: KindInfo, existing: KubeObject, input: KubeObject): void {
+    const rv = input.metadata.resourceVersion;
+    if (rv && rv !== existing.metadata.resourceVersion) {
+      throw new ApiError(
+        'Conflict',
+        `Operation cannot be fulfilled on ${qualifiedResource(info)} "${existing.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+  }
+
+  private mustGet(info: KindInfo, namespace: string | undefined, name: string | undefined): AnyObject {
+    const ns = info.namespaced ? namespace || 'default' : undefined;
+    const existing = name ? this.store.get(info.kind, ns, name) : undefined;
+    if (!existing) throw notFound(qualifiedResource(info), name ?? '');
+    return existing;
+  }
+
+  private info(kind: string): KindInfo {
+    const info = kindInfo(kind);
+    if (!info) throw new ApiError('BadRequest', `the server doesn't have a resource type "${kind}"`);
+    return info;
+  }
+}
+
+function specOf(o: AnyObject): unknown {
+  return (o as { spec?: unknown }).spec;
+}
+
+function copyStatus(from: AnyObject, to: Mutable<AnyObject>): void {
+  const status = (from as { status?: unknown }).status;
+  const target = to as { status?: unknown };
+  if (status === undefined) delete target.status;
+  else target.status = status;
+}
+
+/** What the API server's PrepareForCreate does to status: user-set status is dropped, except where noted. */
+function resetStatusOnCreate(o: Mutable<AnyObject>): void {
+  switch (o.kind) {
+    case 'Pod':
+      o.status = { phase: 'Pending', qosClass: qosClass(o) };
+      return;
+    case 'Namespace':
+      o.status = { phase: 'Active' };
+      return;
+    case 'PersistentVolume':
+      o.status = { phase: 'Pending' };
+      return;
+    case 'PersistentVolumeClaim':
+      o.status = { phase: 'Pending' };
+      return;
+    case 'Node':
+    case 'Service':
+      return; // a manifest's Node status (capacity, allocatable) is how users declare a node's size
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'Job':
+    case 'CronJob':
+      delete (o as { status?: unknown }).status;
+      return;
+    default:
+      return;
+  }
+}
+
+/** Guaranteed: every container has equal cpu and memory requests and limits; BestEffort: none at all. */
+export function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || q !== l) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,138 @@
+/**
+ * Virtual time. Nothing in the engine reads the wall clock: timers fire in time order (ties in the order they were
+ * set) when the clock is advanced, by a test or by the real-time driver.
+ */
+
+export interface TimerHandle {
+  readonly at: number;
+  cancelled: boolean;
+}
+
+interface Timer extends TimerHandle {
+  readonly seq: number;
+  readonly fn: () => void;
+  /** Background timers (event expiry, history cleanup) do not keep the cluster from being idle. */
+  readonly background: boolean;
+}
+
+/** 2025-01-01T00:00:00Z: a fixed epoch so the same run prints the same timestamps. */
+export const DEFAULT_START = Date.UTC(2025, 0, 1);
+
+export function toRfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export class VirtualClock {
+  private current: number;
+  private seq = 0;
+  private readonly heap: Timer[] = [];
+  private activeCount = 0;
+
+  constructor(start: number = DEFAULT_START) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  /** RFC 3339 with whole seconds, as the API serializes metav1.Time. */
+  nowRfc3339(): string {
+    return toRfc3339(this.current);
+  }
+
+  at(at: number, fn: () => void, options: { background?: boolean } = {}): TimerHandle {
+    const timer: Timer = { at: Math.max(at, this.current), seq: this.seq++, fn, cancelled: false, background: !!options.background };
+    this.push(timer);
+    if (!timer.background) this.activeCount++;
+    return timer;
+  }
+
+  after(ms: number, fn: () => void, options: { background?: boolean } = {}): TimerHandle {
+    return this.at(this.current + ms, fn, options);
+  }
+
+  cancel(handle: TimerHandle | undefined): void {
+    if (!handle || handle.cancelled) return;
+    handle.cancelled = true;
+    if (!(handle as Timer).background) this.activeCount--;
+  }
+
+  /** When the next live timer is due; `activeOnly` skips background timers. */
+  nextAt(activeOnly = false): number | undefined {
+    this.dropCancelled();
+    if (!activeOnly) return this.heap[0]?.at;
+    if (this.activeCount === 0) return undefined;
+    let min = Infinity;
+    for (const t of this.heap) if (!t.cancelled && !t.background && t.at < min) min = t.at;
+    return min;
+  }
+
+  hasActiveTimers(): boolean {
+    return this.activeCount > 0;
+  }
+
+  /**
+   * Moves time to `target`, firing every timer due on the way, each at its own time.
+   * `afterEach` runs after every fired timer (the cluster settles its controllers there).
+   */
+  advanceTo(target: number, afterEach?: () => void): void {
+    for (;;) {
+      this.dropCancelled();
+      const next = this.heap[0];
+      if (!next || next.at > target) break;
+      this.pop();
+      next.cancelled = true;
+      if (!next.background) this.activeCount--;
+      this.current = Math.max(this.current, next.at);
+      next.fn();
+      afterEach?.();
+    }
+    this.current = Math.max(this.current, target);
+  }
+
+  advance(ms: number, afterEach?: () => void): void {
+    this.advanceTo(this.current + ms, afterEach);
+  }
+
+  private dropCancelled(): void {
+    while (this.heap[0]?.cancelled) this.pop();
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(t: Timer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

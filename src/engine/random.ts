@@ -1,0 +1,42 @@
+/** A seeded random source: the same seed gives the same names, uids, IPs and jitter. */
+
+/** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
+export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class SeededRandom {
+  private state: number;
+
+  constructor(readonly seed: number = 1) {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** mulberry32: a small, fast generator with good enough statistics for simulation. */
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(maxExclusive: number): number {
+    return Math.floor(this.next() * maxExclusive);
+  }
+
+  /** A value in [min, max]. */
+  between(min: number, max: number): number {
+    return min + this.next() * (max - min);
+  }
+
+  string(length: number, alphabet: string = NAME_ALPHABET): string {
+    let s = '';
+    for (let i = 0; i < length; i++) s += alphabet[this.int(alphabet.length)];
+    return s;
+  }
+
+  /** A random (version 4) UUID drawn from this source. */
+  uuid(): string {
+    const hex = (n: number) => Array.from({ length: n }, () => this.int(16).toString(16)).join('');
+    const variant = (8 + this.int(4)).toString(16);
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Raw storage: objects by kind and namespace/name, a cluster-wide resourceVersion, indexes by owner and by node,
+ * and a bounded log of changes so a watch can resume from a resourceVersion. No API semantics live here
+ * (defaulting, validation, deletion rules): see apiServer.ts.
+ */
+import type { KindMap, KindName, AnyObject } from '../api/types.js';
+import type { WatchEvent, WatchEventType } from '../client.js';
+
+export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
+
+interface KindTable {
+  objects: Map<string, AnyObject>;
+  /** Keys sorted as etcd lists them (namespace, then name); rebuilt lazily after adds and removes. */
+  sorted: string[] | null;
+}
+
+interface Listener {
+  kinds: ReadonlySet<KindName> | null;
+  namespace: string | undefined;
+  handler: (event: WatchEvent) => void;
+}
+
+export class ResourceVersionTooOld extends Error {
+  constructor(rv: string) {
+    super(`too old resource version: ${rv}`);
+  }
+}
+
+const freezeObjects = process.env.VITEST !== undefined || process.env.KUBEDECK_FREEZE === '1';
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+export class ObjectStore {
+  private readonly tables = new Map<KindName, KindTable>();
+  private readonly byOwner = new Map<string, Set<AnyObject>>();
+  private readonly podsByNode = new Map<string, Map<string, AnyObject>>();
+  private readonly listeners = new Set<Listener>();
+  private readonly log: { rv: number; event: WatchEvent }[] = [];
+  private rv = 0;
+
+  constructor(private readonly logLimit = 10_000) {}
+
+  /** The last resourceVersion handed out. */
+  resourceVersion(): number {
+    return this.rv;
+  }
+
+  nextResourceVersion(): string {
+    return String(++this.rv);
+  }
+
+  get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {
+    return this.tables.get(kind)?.objects.get(objectKey(namespace, name)) as KindMap[K] | undefined;
+  }
+
+  count(kind: KindName): number {
+    return this.tables.get(kind)?.objects.size ?? 0;
+  }
+
+  /** Every object of a kind, optionally in one namespace, in etcd's order. */
+  list<K extends KindName>(kind: K, namespace?: string): KindMap[K][] {
+    const table = this.tables.get(kind);
+    if (!table) return [];
+    if (!table.sorted) table.sorted = [...table.objects.keys()].sort();
+    const out: KindMap[K][] = [];
+    if (namespace === undefined) {
+      for (const k of table.sorted) out.push(table.objects.get(k) as KindMap[K]);
+    } else {
+      const prefix = `${namespace}/`;
+      let i = lowerBound(table.sorted, prefix);
+      for (; i < table.sorted.length && table.sorted[i]!.startsWith(prefix); i++) out.push(table.objects.get(table.sorted[i]!) as KindMap[K]);
+    }
+    return out;
+  }
+
+  /** Objects whose ownerReferences name this uid. */
+  dependents(ownerUid: string): AnyObject[] {
+    return [...(this.byOwner.get(ownerUid) ?? [])];
+  }
+
+  podsOnNode(nodeName: string): KindMap['Pod'][] {
+    return [...(this.podsByNode.get(nodeName)?.values() ?? [])] as KindMap['Pod'][];
+  }
+
+  /** Stores the object as given (the caller has set resourceVersion) and tells the watchers. */
+  put(type: Exclude<WatchEventType, 'DELETED'>, object: AnyObject): void {
+    if (freezeObjects) deepFreeze(object);
+    const table = this.table(object.kind as KindName);
+    const key = objectKey(object.metadata.namespace, object.metadata.name!);
+    const previous = table.objects.get(key);
+    if (previous) this.unindex(previous);
+    else table.sorted = null;
+    table.objects.set(key, object);
+    this.index(object);
+    this.emit({ type, object });
+  }
+
+  remove(object: AnyObject, finalVersion: AnyObject): void {
+    if (freezeObjects) deepFreeze(finalVersion);
+    const table = this.table(object.kind as KindName);
+    const key = objectKey(object.metadata.namespace, object.metadata.name!);
+    const previous = table.objects.get(key);
+    if (!previous) return;
+    this.unindex(previous);
+    table.objects.delete(key);
+    table.sorted = null;
+    this.emit({ type: 'DELETED', object: finalVersion });
+  }
+
+  watch(
+    options: { kinds?: readonly KindName[]; namespace?: string; resourceVersion?: string },
+    handler: (event: WatchEvent) => void,
+  ): () => void {
+    const listener: Listener = {
+      kinds: options.kinds ? new Set(options.kinds) : null,
+      namespace: options.namespace,
+      handler,
+    };
+    const from = options.resourceVersion ? Number(options.resourceVersion) : 0;
+    if (from > 0) {
+      const oldest = this.log[0]?.rv ?? this.rv + 1;
+      if (from < oldest - 1 && from < this.rv) throw new ResourceVersionTooOld(options.resourceVersion!);
+      for (const entry of this.log) if (entry.rv > from && wants(listener, entry.event)) handler(entry.event);
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: WatchEvent): void {
+    this.log.push({ rv: Number(event.object.metadata.resourceVersion), event });
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    for (const l of [...this.listeners]) if (wants(l, event)) l.handler(event);
+  }
+
+  private table(kind: KindName): KindTable {
+    let t = this.tables.get(kind);
+    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null }));
+    return t;
+  }
+
+  private index(o: AnyObject): void {
+    for (const ref of o.metadata.ownerReferences ?? []) {
+      let set = this.byOwner.get(ref.uid);
+      if (!set) this.byOwner.set(ref.uid, (set = new Set()));
+      set.add(o);
+    }
+    if (o.kind === 'Pod' && o.spec.nodeName) {
+      let m = this.podsByNode.get(o.spec.nodeName);
+      if (!m) this.podsByNode.set(o.spec.nodeName, (m = new Map()));
+      m.set(objectKey(o.metadata.namespace, o.metadata.name!), o);
+    }
+  }
+
+  private unindex(o: AnyObject): void {
+    for (const ref of o.metadata.ownerReferences ?? []) {
+      const set = this.byOwner.get(ref.uid);
+      set?.delete(o);
+      if (set?.size === 0) this.byOwner.delete(ref.uid);
+    }
+    if (o.kind === 'Pod' && o.spec.nodeName) {
+      const m = this.podsByNode.get(o.spec.nodeName);
+      m?.delete(objectKey(o.metadata.namespace, o.metadata.name!));
+      if (m?.size === 0) this.podsByNode.delete(o.spec.nodeName);
+    }
+  }
+}
+
+function wants(l: Listener, e: WatchEvent): boolean {
+  if (l.kinds && !l.kinds.has(e.object.kind as KindName)) return false;
+  return l.namespace === undefined || e.object.metadata.namespace === l.namespace;
+}
+
+function lowerBound(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

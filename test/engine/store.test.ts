@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { createCluster } from '../../src/engine/cluster.js';
+import type { WatchEvent } from '../../src/engine/client.js';
+import { ApiError } from '../../src/engine/errors.js';
+import { configMap, deployment, ownerRef, pod, replicaSet } from './fixtures.js';
+
+describe('create', () => {
+  it('assigns uid, resourceVersion, creationTimestamp, generation and the default namespace', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    expect(d.metadata.namespace).toBe('default');
+    expect(d.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(d.metadata.creationTimestamp).toBe('2025-01-01T00:00:00Z');
+    expect(d.metadata.generation).toBe(1);
+    expect(Number(d.metadata.resourceVersion)).toBeGreaterThan(0);
+    expect(c.create(configMap('cfg')).metadata.generation).toBeUndefined();
+  });
+
+  it('generates names from generateName with five characters of the Kubernetes alphabet', () => {
+    const c = createCluster({ seed: 42 });
+    const p = c.create({ ...pod(''), metadata: { generateName: 'web-' } });
+    expect(p.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('is deterministic under a seed', () => {
+    const run = (seed: number) => {
+      const c = createCluster({ seed });
+      return [c.create({ ...pod(''), metadata: { generateName: 'x-' } }).metadata, c.create(deployment('d')).metadata.uid];
+    };
+    expect(run(5)).toEqual(run(5));
+    expect(run(5)).not.toEqual(run(6));
+  });
+
+  it('refuses duplicates and missing namespaces in the API server words', () => {
+    const c = createCluster();
+    c.create(deployment('web'));
+    expect(() => c.create(deployment('web'))).toThrow('deployments.apps "web" already exists');
+    try {
+      c.create(configMap('x', {}, 'nope'));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ApiError).kubectlMessage()).toBe('Error from server (NotFound): namespaces "nope" not found');
+    }
+  });
+
+  it('starts with the system namespaces', () => {
+    const c = createCluster();
+    expect(c.list('Namespace').map((n) => n.metadata.name)).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+  });
+});
+
+describe('update', () => {
+  it('bumps generation on spec changes only, and resourceVersion on every change', () => {
+    const c = createCluster();
+    const d1 = c.create(deployment('web'));
+    const d2 = c.update({ ...d1, metadata: { ...d1.metadata, labels: { team: 'a' } } });
+    expect(d2.metadata.generation).toBe(1);
+    expect(Number(d2.metadata.resourceVersion)).toBeGreaterThan(Number(d1.metadata.resourceVersion));
+    const d3 = c.update({ ...d2, spec: { ...d2.spec, replicas: 5 } });
+    expect(d3.metadata.generation).toBe(2);
+  });
+
+  it('keeps status on update and changes only status through updateStatus', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    const s = c.updateStatus({ ...d, status: { replicas: 2 } });
+    expect(s.metadata.generation).toBe(1);
+    const u = c.update({ ...s, status: { replicas: 99 }, spec: { ...s.spec, replicas: 3 } });
+    expect(u.status).toEqual({ replicas: 2 });
+    expect(u.spec.replicas).toBe(3);
+  });
+
+  it('rejects a stale resourceVersion with 409 Conflict', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    c.update({ ...d, spec: { ...d.spec, replicas: 4 } });
+    expect(() => c.update({ ...d, spec: { ...d.spec, replicas: 5 } })).toThrow(
+      'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+    );
+  });
+
+  it('does not bump resourceVersion for a no-op update', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    expect(c.update(d).metadata.resourceVersion).toBe(d.metadata.resourceVersion);
+  });
+
+  it('says NotFound for a missing object', () => {
+    const c = createCluster();
+    expect(() => c.update(deployment('ghost'))).toThrow('deployments.apps "ghost" not found');
+  });
+});
+
+describe('list and watch', () => {
+  it('lists in namespace/name order with label and field selectors', () => {
+    const c = createCluster();
+    c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod' } });
+    c.create(pod('b', { labels: { app: 'web', tier: 'front' }, nodeName: 'n1' }));
+    c.create(pod('a', { labels: { app: 'db' }, nodeName: 'n2' }));
+    c.create(pod('c', { namespace: 'prod', labels: { app: 'web' } }));
+    const names = (opts: Parameters<typeof c.list>[1]) => c.list('Pod', opts).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    expect(names({})).toEqual(['default/a', 'default/b', 'prod/c']);
+    expect(names({ namespace: 'prod' })).toEqual(['prod/c']);
+    expect(names({ labelSelector: 'app=web' })).toEqual(['default/b', 'prod/c']);
+    expect(names({ labelSelector: { matchLabels: { app: 'web' } }, namespace: 'default' })).toEqual(['default/b']);
+    expect(names({ fieldSelector: 'spec.nodeName=n2' })).toEqual(['default/a']);
+    expect(c.store.podsOnNode('n1').map((p) => p.metadata.name)).toEqual(['b']);
+  });
+
+  it('keeps resourceVersion growing across kinds and replays a watch from a resourceVersion', () => {
+    const c = createCluster();
+    const a = c.create(configMap('a'));
+    const b = c.create(pod('p'));
+    c.update({ ...a, data: { k: 'v' } });
+    c.delete('Pod', 'default', 'p');
+    const seen: WatchEvent[] = [];
+    c.watch({ kinds: ['ConfigMap', 'Pod'], resourceVersion: a.metadata.resourceVersion }, (e) => seen.push(e));
+    expect(seen.map((e) => `${e.type} ${e.object.kind}/${e.object.metadata.name}`)).toEqual([
+      'ADDED Pod/p', 'MODIFIED ConfigMap/a', 'DELETED Pod/p',
+    ]);
+    const rvs = seen.map((e) => Number(e.object.metadata.resourceVersion));
+    expect(rvs).toEqual([...rvs].sort((x, y) => x - y));
+    expect(rvs[0]).toBe(Number(b.metadata.resourceVersion));
+    c.create(configMap('later'));
+    expect(seen.at(-1)?.object.metadata.name).toBe('later');
+  });
+});
+
+describe('deletion and garbage collection', () => {
+  function tree() {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    const rs = c.create(replicaSet('web-abc', ownerRef(d)));
+    const p1 = c.create(pod('web-abc-1', { owner: ownerRef(rs) }));
+    const p2 = c.create(pod('web-abc-2', { owner: ownerRef(rs) }));
+    return { c, d, rs, p1, p2 };
+  }
+
+  it('cascades in the background by default', () => {
+    const { c } = tree();
+    c.delete('Deployment', 'default', 'web');
+    expect(c.list('ReplicaSet')).toEqual([]);
+    expect(c.list('Pod')).toEqual([]);
+  });
+
+  it('orphans dependents on request, removing only the owner reference', () => {
+    const { c } = tree();
+    c.delete('Deployment', 'default', 'web', { propagationPolicy: 'Orphan' });
+    const rs = c.get('ReplicaSet', 'default', 'web-abc');
+    expect(rs?.metadata.ownerReferences).toBeUndefined();
+    expect(c.list('Pod')).toHaveLength(2);
+  });
+
+  it('keeps a dependent that still has another live owner', () => {
+    const { c, p1 } = tree();
+    const other = c.create(configMap('other-owner'));
+    c.update({ ...p1, metadata: { ...p1.metadata, ownerReferences: [...p1.metadata.ownerReferences!, { ...ownerRef(other), controller: false }] } });
+    c.delete('ReplicaSet', 'default', 'web-abc');
+    expect(c.list('Pod').map((p) => p.metadata.name)).toEqual(['web-abc-1']);
+  });
+
+  it('foreground deletion removes the owner only after its dependents', () => {
+    const { c } = tree();
+    const events: string[] = [];
+    c.watch({ kinds: ['Deployment', 'ReplicaSet', 'Pod'] }, (e) => {
+      if (e.type === 'DELETED') events.push(`${e.object.kind}/${e.object.metadata.name}`);
+    });
+    c.delete('Deployment', 'default', 'web', { propagationPolicy: 'Foreground' });
+    expect(c.get('Deployment', 'default', 'web')).toBeUndefined();
+    expect(events.at(-1)).toBe('Deployment/web');
+    expect(events).toHaveLength(4);
+  });
+
+  it('keeps an object with finalizers, marked for deletion, until the last finalizer goes', () => {
+    const c = createCluster();
+    c.create({ ...configMap('f'), metadata: { name: 'f', finalizers: ['example.com/hold'] } });
+    const marked = c.delete('ConfigMap', 'default', 'f');
+    expect(marked?.metadata.deletionTimestamp).toBe('2025-01-01T00:00:00Z');
+    c.update({ ...marked!, metadata: { ...marked!.metadata, finalizers: [] } });
+    expect(c.get('ConfigMap', 'default', 'f')).toBeUndefined();
+  });
+
+  it('deleting a namespace deletes what is in it, then the namespace', () => {
+    const c = createCluster();
+    c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    c.create(configMap('a', {}, 'team'));
+    c.create(pod('p', { namespace: 'team' }));
+    c.create(configMap('keep'));
+    c.delete('Namespace', undefined, 'team');
+    expect(c.get('Namespace', undefined, 'team')).toBeUndefined();
+    expect(c.list('ConfigMap').map((o) => o.metadata.name)).toEqual(['keep']);
+    expect(c.list('Pod')).toEqual([]);
+  });
+
+  it('refuses new objects in a terminating namespace', () => {
+    const c = createCluster();
+    c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', finalizers: ['hold'] } });
+    c.create(configMap('a', {}, 'team'));
+    c.api.delete('Namespace', undefined, 'team');
+    expect(() => c.api.create(configMap('b', {}, 'team'))).toThrow('unable to create new content in namespace team because it is being terminated');
+  });
+});
+
+describe('events', () => {
+  it('counts repeats of the same event and expires it an hour after it last happened', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    const source = { component: 'deployment-controller' };
+    c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-1 from 0 to 2', source);
+    c.advance(30_000);
+    const again = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-1 from 0 to 2', source);
+    expect(again.count).toBe(2);
+    expect(again.firstTimestamp).toBe('2025-01-01T00:00:00Z');
+    expect(again.lastTimestamp).toBe('2025-01-01T00:00:30Z');
+    expect(again.involvedObject).toMatchObject({ kind: 'Deployment', name: 'web', namespace: 'default', uid: d.metadata.uid });
+    expect(c.list('Event')).toHaveLength(1);
+    c.advance(60 * 60 * 1000 - 30_000);
+    expect(c.list('Event')).toHaveLength(1);
+    c.advance(30_000);
+    expect(c.list('Event')).toHaveLength(0);
+  });
+
+  it('does not keep the cluster busy: runUntilIdle stops when only expiry timers remain', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    c.events.record(d, 'Warning', 'Test', 'x', { component: 'test' });
+    expect(c.runUntilIdle()).toBe(Date.UTC(2025, 0, 1));
+  });
+});
+
+describe('nodes', () => {
+  it('starts like a small kind cluster: a tainted control plane and three Ready workers', () => {
+    const c = createCluster();
+    c.ensureDefaultNodes();
+    const nodes = c.list('Node');
+    expect(nodes.map((n) => n.metadata.name)).toEqual(['kubedeck-control-plane', 'kubedeck-worker', 'kubedeck-worker2', 'kubedeck-worker3']);
+    const [cp, w1] = nodes;
+    expect(cp!.spec?.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+    expect(w1!.status?.capacity).toMatchObject({ cpu: '4', memory: '16Gi', pods: '110' });
+    expect(w1!.status?.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+    expect(w1!.spec?.podCIDR).toBe('10.244.1.0/24');
+  });
+
+  it('leaves the cluster alone when manifests declared nodes', () => {
+    const c = createCluster();
+    c.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'big' }, status: { capacity: { cpu: '64', memory: '256Gi', pods: '250' } } });
+    c.ensureDefaultNodes();
+    expect(c.list('Node').map((n) => n.metadata.name)).toEqual(['big']);
+    expect(c.get('Node', undefined, 'big')?.status?.allocatable?.cpu).toBe('64');
+  });
+});
