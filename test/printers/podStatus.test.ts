@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import type { Pod } from '../../src/engine/api/types.js';
 import { summarizePod } from '../../src/printers/podStatus.js';
 import { MIN, NOW, ago, containerStatus, pod, running } from './fixtures.js';
 
