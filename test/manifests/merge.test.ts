@@ -37,6 +37,16 @@ describe('threeWayMerge', () => {
     expect(merged.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.26' }]);
   });
 
+  it('any live change to a field the file did not change survives (kubectl itself would reset it)', () => {
+    const v1 = deploy(podSpec([{ name: 'web', image: 'nginx:1' }]), { labels: { tier: 'web' } });
+    const live = liveOf(v1);
+    live.spec.template.spec.containers[0].image = 'nginx:hotfix';
+    const v2 = deploy(podSpec([{ name: 'web', image: 'nginx:1' }]), { labels: { tier: 'frontend' } });
+    const merged = threeWayMerge(lastAppliedOf(live), v2, live) as Obj;
+    expect(merged.spec.template.spec.containers[0].image).toBe('nginx:hotfix');
+    expect(merged.metadata.labels).toEqual({ tier: 'frontend' });
+  });
+
   it('takes replicas from the file when the file changes them', () => {
     const live = liveOf(deploy(podSpec([{ name: 'web', image: 'nginx' }])));
     live.spec.replicas = 5;
