@@ -203,12 +203,14 @@ export class ApiServer implements ClusterClient {
   // ---------- internals ----------
 
   private commit(existing: AnyObject, next: Mutable<AnyObject>): AnyObject {
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && existing.kind !== 'Pod' && existing.kind !== 'Namespace') {
+    // A Pod still in its grace period is removed by its kubelet, a Namespace by the namespace controller.
+    const removedByOthers = existing.kind === 'Namespace' || (existing.kind === 'Pod' && next.metadata.deletionGracePeriodSeconds !== 0);
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !removedByOthers) {
       this.removeNow(next);
       return next;
     }
     if (sameJson(existing, next)) return existing;
-    next.metadata.resourceVersion = this.store.nextResourceVersion();
+    next.metadata = { ...next.metadata, resourceVersion: this.store.nextResourceVersion() };
     this.store.put('MODIFIED', next as AnyObject);
     return next as AnyObject;
   }
@@ -230,7 +232,7 @@ export class ApiServer implements ClusterClient {
     if (finalizer && !(metadata.finalizers ?? []).includes(finalizer)) metadata.finalizers = [...(metadata.finalizers ?? []), finalizer];
     const next = { ...object, metadata } as Mutable<AnyObject> & { status?: Record<string, unknown> };
     if (status) next.status = { ...((object as { status?: object }).status ?? {}), ...status };
-    next.metadata.resourceVersion = this.store.nextResourceVersion();
+    next.metadata = { ...next.metadata, resourceVersion: this.store.nextResourceVersion() };
     this.store.put('MODIFIED', next as AnyObject);
     return next as AnyObject;
   }

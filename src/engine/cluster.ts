@@ -11,6 +11,7 @@ import { GarbageCollector } from './controllers/garbageCollector.js';
 import { NamespaceController } from './controllers/namespaceController.js';
 import { NodeRegistrar } from './controllers/nodeRegistrar.js';
 import { EventRecorder } from './events.js';
+import { ContainerLogs } from './logs.js';
 import { defaultNodes } from './nodes.js';
 import { SeededRandom } from './random.js';
 import { ObjectStore } from './store/objectStore.js';
@@ -35,6 +36,7 @@ export class Cluster implements ClusterClient {
   readonly store: ObjectStore;
   readonly api: ApiServer;
   readonly events: EventRecorder;
+  readonly logs = new ContainerLogs();
   private readonly controllers: Controller[] = [];
   private settling = false;
 

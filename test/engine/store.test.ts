@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/engine/cluster.js';
 import type { WatchEvent } from '../../src/engine/client.js';
 import { ApiError } from '../../src/engine/errors.js';
+import type { Pod } from '../../src/engine/api/types.js';
 import { configMap, deployment, ownerRef, pod, replicaSet } from './fixtures.js';
 
 describe('create', () => {
@@ -18,7 +19,7 @@ describe('create', () => {
 
   it('generates names from generateName with five characters of the Kubernetes alphabet', () => {
     const c = createCluster({ seed: 42 });
-    const p = c.create({ ...pod(''), metadata: { generateName: 'web-' } });
+    const p = c.create<Pod>({ ...pod(''), metadata: { generateName: 'web-' } });
     expect(p.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
 

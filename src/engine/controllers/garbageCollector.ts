@@ -31,7 +31,10 @@ export class GarbageCollector implements Controller {
     for (const dep of dependents) {
       if (dep.metadata.deletionTimestamp) continue;
       if (!waitingOwner && this.hasLiveOwner(dep, ownerUid)) continue;
-      this.api.delete(dep.kind as KindName, dep.metadata.namespace, dep.metadata.name!, { propagationPolicy: 'Background' });
+      // As the real GC: dependents of an owner deleted in foreground are deleted in foreground too, so the whole
+      // tree goes bottom-up and the owner is last.
+      const propagationPolicy = waitingOwner ? 'Foreground' : 'Background';
+      this.api.delete(dep.kind as KindName, dep.metadata.namespace, dep.metadata.name!, { propagationPolicy });
     }
     if (waitingOwner && this.api.store.dependents(ownerUid).length === 0) {
       this.foreground.delete(ownerUid);
