@@ -53,7 +53,17 @@ export class Cluster implements ClusterClient {
   }
 
   addController(controller: Controller): void {
+    if (this.hasController(controller.name)) throw new Error(`controller ${controller.name} is already installed`);
     this.controllers.push(controller);
+  }
+
+  hasController(name: string): boolean {
+    return this.controllers.some((c) => c.name === name);
+  }
+
+  /** An installed controller by name, for the parts of the engine (and the dashboard) that read its state. */
+  controller<T extends Controller>(name: string): T | undefined {
+    return this.controllers.find((c) => c.name === name) as T | undefined;
   }
 
   /** Creates the default kind-like nodes unless the cluster already has nodes (declared in manifests). */
