@@ -13,3 +13,4 @@ export type { FolderWatcher, WatchOptions } from './watch.js';
 export { ManifestSync, describeReport } from './sync.js';
 export type { ManifestSyncOptions, ReloadReport } from './sync.js';
 export { isIgnoredName, isManifestName } from './fileNames.js';
+export { formatManifestError } from './formatError.js';

@@ -1,0 +1,198 @@
+/** The kubedeck command line: headless kubectl-style commands, scenarios, and (later) the dashboard. */
+import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { formatManifestError } from '../manifests/index.js';
+import { bool, list, parseArgs, str, UsageError, type ParsedArgs } from './argv.js';
+import { helpText, type Flag } from './command.js';
+import { watchGet } from './commands/watchGet.js';
+import { parseDuration } from './duration.js';
+import { COMMANDS, executeCommand, findCommand, HELP_FLAG, type ExitCode } from './kubectl.js';
+import { runScenario } from './runScenario.js';
+import { loadScenario, ScenarioError } from './scenario.js';
+import { DEFAULT_WORKERS, openSession } from './session.js';
+
+export interface Io {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  cwd: string;
+  /** Resolves when the user interrupts (Ctrl-C); `get --watch` runs until then. */
+  interrupted: () => Promise<void>;
+}
+
+export const SESSION_FLAGS: readonly Flag[] = [
+  { name: 'dir', kind: 'list', value: 'DIR', help: 'a folder of manifests to load (repeatable)' },
+  { name: 'seed', kind: 'string', value: 'N', help: 'seed for names, IPs and timings (default 1)' },
+  { name: 'nodes', kind: 'string', value: 'N', help: `worker nodes when no manifest declares a Node (default ${DEFAULT_WORKERS})` },
+  { name: 'at', kind: 'string', value: 'DURATION', help: 'run the simulated cluster to this time first, e.g. 90s (default: until quiet, at most 10m)' },
+  { name: 'speed', kind: 'string', value: 'X', help: 'with --watch: simulated seconds per real second, 0.1 to 100 (default 1)' },
+];
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 'run'.length) + 2;
+  return [
+    'kubedeck: a live terminal dashboard for a Kubernetes cluster simulated in-process.',
+    '',
+    'Usage:',
+    '  kubedeck [DIR...]                    the dashboard on these manifest folders (default: .)',
+    '  kubedeck COMMAND [ARGS] --dir DIR    one kubectl-style command against the simulated cluster',
+    '  kubedeck run SCENARIO.yaml           timed commands from a scenario file',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    `  ${'run'.padEnd(width)}Run a scenario: folders to load and kubectl-style commands at simulated times.`,
+    '',
+    'Flags of every command:',
+    ...SESSION_FLAGS.map((f) => `  --${`${f.name} ${f.value ?? ''}`.padEnd(18)}${f.help}`),
+    '',
+    "Run 'kubedeck COMMAND --help' for a command's flags and examples.",
+    '',
+  ].join('\n');
+}
+
+const RUN_HELP = `Run a scenario: folders to load and kubectl-style commands at simulated times.
+
+Usage:
+  kubedeck run SCENARIO.yaml
+
+Each step prints "# t=<time> $ <command>" and then the command's output and errors, in order, on stdout.
+Exit code 1 when a manifest failed to load or any step failed; 2 when the scenario file is invalid.
+`;
+
+function integerFlag(args: ParsedArgs, name: string, min: number): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`invalid argument "${v}" for "--${name}": must be a whole number`);
+  return Number(v);
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const out = (t: string) => void io.stdout.write(t);
+  const err = (t: string) => void io.stderr.write(t);
+  const [first, ...rest] = argv;
+  try {
+    if (first === '--help' || first === '-h' || first === 'help') {
+      out(globalHelp());
+      return 0;
+    }
+    if (first === '--version') {
+      out(`kubedeck ${VERSION}\n`);
+      return 0;
+    }
+    if (first === 'run') return await runCommand(rest, io);
+    if (first !== undefined && findCommand(first)) return await headless(argv, io);
+    if (first !== undefined && !first.startsWith('-') && /^[a-z]+$/.test(first) && !(await isFolder(io.cwd, first))) {
+      err(`error: unknown command "${first}" (and no folder of that name)\nSee 'kubedeck --help' for the commands.\n`);
+      return 2;
+    }
+    return await dashboard(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`error: ${e.message}\nSee 'kubedeck --help' for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function isFolder(cwd: string, name: string): Promise<boolean> {
+  return (await stat(resolve(cwd, name)).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+async function runCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const args = parseArgs(argv, [HELP_FLAG]);
+  if (bool(args, 'help')) {
+    io.stdout.write(RUN_HELP);
+    return 0;
+  }
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length > 0) throw new UsageError('expected one scenario file: kubedeck run SCENARIO.yaml');
+  let scenario;
+  try {
+    scenario = await loadScenario(resolve(io.cwd, file));
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return runScenario(scenario, { write: (t) => void io.stdout.write(t), error: (t) => void io.stderr.write(t) });
+}
+
+async function headless(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  const command = findCommand(name!)!;
+  const args = parseArgs(rest, [...command.flags, ...SESSION_FLAGS, HELP_FLAG]);
+  const ctxBase = { cwd: io.cwd, out: (t: string) => void io.stdout.write(t), err: (t: string) => void io.stderr.write(t) };
+  if (bool(args, 'help')) {
+    io.stdout.write(helpText(command, SESSION_FLAGS));
+    return 0;
+  }
+  const at = str(args, 'at');
+  const atMs = at === undefined ? undefined : durationFlag(at, 'at');
+  const speed = str(args, 'speed');
+  const watching = command.name === 'get' && bool(args, 'watch');
+  const session = await openSession({
+    dirs: list(args, 'dir').map((d) => resolve(io.cwd, d)),
+    ...optionalNumber('seed', integerFlag(args, 'seed', 0)),
+    ...optionalNumber('nodes', integerFlag(args, 'nodes', 0)),
+    watch: watching,
+  });
+  try {
+    for (const e of session.errors) io.stderr.write(`${formatManifestError(e, io.cwd)}\n`);
+    const { cluster } = session;
+    if (atMs !== undefined) cluster.advanceTo(cluster.clock.now() + atMs);
+    else cluster.runUntilIdle();
+    const ctx = { ...ctxBase, cluster, applier: session.sync.applier };
+    let code: ExitCode;
+    if (watching) {
+      let failed = false;
+      session.sync.onReport((report) => {
+        for (const e of report.errors) io.stderr.write(`${formatManifestError(e, io.cwd)}\n`);
+      });
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      try {
+        await watchGet(args, cluster, { ...ctx, fail: () => void (failed = true) }, io.interrupted(), speed === undefined ? 1 : Number(speed));
+      } finally {
+        clearInterval(keepAlive);
+      }
+      code = failed ? 1 : 0;
+    } else {
+      code = await executeCommand(argv, ctx, SESSION_FLAGS);
+    }
+    return session.errors.length > 0 && code === 0 ? 1 : code;
+  } finally {
+    await session.close();
+  }
+}
+
+function durationFlag(value: string, name: string): number {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    throw new UsageError(`invalid argument "${value}" for "--${name}": ${(e as Error).message}`);
+  }
+}
+
+function optionalNumber<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+}
+
+/** Until the dashboard lands: a terminal gets `get all` on the folders; a pipe gets a pointer to `kubedeck get`. */
+async function dashboard(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const args = parseArgs(argv, [...SESSION_FLAGS, HELP_FLAG]);
+  if (bool(args, 'help')) {
+    io.stdout.write(globalHelp());
+    return 0;
+  }
+  const dirs = args.positionals.length > 0 ? args.positionals : ['.'];
+  if (!io.stdout.isTTY) {
+    io.stderr.write(`kubedeck: the dashboard needs an interactive terminal. For scripts and CI use the headless commands, e.g.\n  kubedeck get all --dir ${dirs[0]}\n`);
+    return 2;
+  }
+  const seedAndNodes = [...(str(args, 'seed') ? ['--seed', str(args, 'seed')!] : []), ...(str(args, 'nodes') ? ['--nodes', str(args, 'nodes')!] : [])];
+  return headless(['get', 'all', ...dirs.flatMap((d) => ['--dir', d]), ...seedAndNodes], io);
+}
