@@ -1,6 +1,5 @@
 /** What a kubectl-style command is, what it runs against, and how its failures are reported. */
 import type { Cluster } from '../engine/cluster.js';
-import type { Applier } from '../manifests/index.js';
 import type { FlagSpec, ParsedArgs } from './argv.js';
 
 export interface Flag extends FlagSpec {
@@ -9,10 +8,9 @@ export interface Flag extends FlagSpec {
   value?: string;
 }
 
-/** Where a command runs: the cluster, the applier that owns the loaded folders, and its two output streams. */
+/** Where a command runs: the cluster and two output streams. */
 export interface CommandContext {
   cluster: Cluster;
-  applier: Applier;
   /** Relative paths in `apply -f` resolve from here (the scenario's folder, or the working directory). */
   cwd: string;
   out(text: string): void;

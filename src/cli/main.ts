@@ -146,7 +146,7 @@ async function headless(argv: readonly string[], io: Io): Promise<ExitCode> {
     const { cluster } = session;
     if (atMs !== undefined) cluster.advanceTo(cluster.clock.now() + atMs);
     else cluster.runUntilIdle();
-    const ctx = { ...ctxBase, cluster, applier: session.sync.applier };
+    const ctx = { ...ctxBase, cluster };
     let code: ExitCode;
     if (watching) {
       let failed = false;

@@ -27,7 +27,7 @@ export async function runScenario(scenario: Scenario, output: ScenarioOutput): P
     for (const { time, step } of occurrences(scenario.steps)) {
       cluster.advanceTo(start + time);
       output.write(stepHeader(time, step.run));
-      const code = await executeCommand(commandArgv(step.run), { cluster, applier: session.sync.applier, cwd, out: output.write, err: output.write });
+      const code = await executeCommand(commandArgv(step.run), { cluster, cwd, out: output.write, err: output.write });
       if (code !== 0) exit = 1;
     }
   } finally {
