@@ -90,7 +90,8 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
     return await dashboard(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`error: ${e.message}\nSee 'kubedeck --help' for usage.\n`);
+      const help = first !== undefined && (first === 'run' || findCommand(first)) ? `kubedeck ${first} --help` : 'kubedeck --help';
+      err(`error: ${e.message}\nSee '${help}' for usage.\n`);
       return 2;
     }
     throw e;
