@@ -11,7 +11,7 @@ import type { ClusterClient, DeleteOptions, ListOptions, WatchEvent, WatchOption
 import type { VirtualClock } from './clock.js';
 import { alreadyExists, ApiError, invalid, notFound } from './errors.js';
 import type { SeededRandom } from './random.js';
-import { fromLabelSelector, matches, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
+import { fromLabelSelector, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
 import type { ObjectStore } from './store/objectStore.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -40,10 +40,17 @@ export interface DeletionHooks {
   hasKubelet?(nodeName: string): boolean;
 }
 
+/**
+ * A registry step after defaulting and validation, before the object is stored (how the Service IP and node-port
+ * allocators take part in create and update). Returns the object to store, or throws an ApiError.
+ */
+export type AdmissionHook = (object: AnyObject, existing: AnyObject | undefined) => AnyObject;
+
 type Mutable<T> = { -readonly [P in keyof T]: T[P] };
 
 export class ApiServer implements ClusterClient {
   hooks: DeletionHooks = {};
+  readonly admission: AdmissionHook[] = [];
 
   constructor(
     readonly store: ObjectStore,
@@ -60,7 +67,7 @@ export class ApiServer implements ClusterClient {
 
   list<K extends KindName>(kind: K, options: ListOptions = {}): KindMap[K][] {
     const info = this.info(kind);
-    const all = this.store.list(kind, info.namespaced ? options.namespace : undefined);
+    const namespace = info.namespaced ? options.namespace : undefined;
     const labels =
       options.labelSelector === undefined
         ? []
@@ -68,8 +75,8 @@ export class ApiServer implements ClusterClient {
           ? parseSelector(options.labelSelector)
           : fromLabelSelector(options.labelSelector);
     const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : [];
-    if (labels.length === 0 && fields.length === 0) return all;
-    return all.filter((o) => matches(labels, o.metadata.labels) && matchesFields(fields, o));
+    const selected = labels.length > 0 ? this.store.select(kind, namespace, labels) : this.store.list(kind, namespace);
+    return fields.length === 0 ? selected : selected.filter((o) => matchesFields(fields, o));
   }
 
   watch(options: WatchOptions, handler: (event: WatchEvent) => void): () => void {
@@ -94,9 +101,10 @@ export class ApiServer implements ClusterClient {
     }
     if (this.store.get(info.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(info), meta.name);
 
-    const defaulted = applyDefaults(obj as AnyObject) as Mutable<AnyObject>;
+    let defaulted = applyDefaults(obj as AnyObject) as Mutable<AnyObject>;
     const errors = validate(defaulted);
     if (errors.length > 0) throw validationError(defaulted, errors);
+    for (const admit of this.admission) defaulted = admit(defaulted, undefined) as Mutable<AnyObject>;
 
     const m = defaulted.metadata;
     m.uid = this.random.uuid();
@@ -138,9 +146,10 @@ export class ApiServer implements ClusterClient {
     if (!info.namespaced) delete next.metadata.namespace;
     if (STATUS_KINDS.has(info.kind)) copyStatus(existing, next);
 
-    const defaulted = applyDefaults(next as AnyObject) as Mutable<AnyObject>;
+    let defaulted = applyDefaults(next as AnyObject) as Mutable<AnyObject>;
     const errors = validate(defaulted, existing);
     if (errors.length > 0) throw validationError(defaulted, errors);
+    for (const admit of this.admission) defaulted = admit(defaulted, existing) as Mutable<AnyObject>;
 
     if (GENERATION_KINDS.has(info.kind) && !sameJson(specOf(existing), specOf(defaulted))) {
       defaulted.metadata.generation = (existing.metadata.generation ?? 0) + 1;

@@ -108,6 +108,23 @@ describe('list and watch', () => {
     expect(c.store.podsOnNode('n1').map((p) => p.metadata.name)).toEqual(['b']);
   });
 
+  it('label selectors follow relabelling and deletion, with every operator', () => {
+    const c = createCluster();
+    const b = c.create(pod('b', { labels: { app: 'web', tier: 'front' } }));
+    c.create(pod('a', { labels: { app: 'db', env: 'prod' } }));
+    c.create(pod('c', { labels: { app: 'web', env: 'dev' } }));
+    const names = (labelSelector: string) => c.list('Pod', { labelSelector }).map((p) => p.metadata.name);
+    expect(names('app in (web,db),env')).toEqual(['a', 'c']);
+    expect(names('app=web,tier!=front')).toEqual(['c']);
+    expect(names('app notin (web),!tier')).toEqual(['a']);
+    c.update({ ...b, metadata: { ...b.metadata, labels: { app: 'db' } } });
+    expect(names('app=web')).toEqual(['c']);
+    expect(names('app==db')).toEqual(['a', 'b']);
+    c.delete('Pod', 'default', 'a');
+    expect(names('app=db')).toEqual(['b']);
+    expect(names('tier')).toEqual([]);
+  });
+
   it('keeps resourceVersion growing across kinds and replays a watch from a resourceVersion', () => {
     const c = createCluster();
     const a = c.create(configMap('a'));

@@ -5,6 +5,7 @@
  */
 import type { KindMap, KindName, AnyObject } from '../api/types.js';
 import type { WatchEvent, WatchEventType } from '../client.js';
+import { matches, type Selector } from '../selectors.js';
 
 export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
@@ -12,6 +13,8 @@ interface KindTable {
   objects: Map<string, AnyObject>;
   /** Keys sorted as etcd lists them (namespace, then name); rebuilt lazily after adds and removes. */
   sorted: string[] | null;
+  /** label key -> label value -> object keys: selector lists visit only the objects that can match. */
+  labels: Map<string, Map<string, Set<string>>>;
 }
 
 interface Listener {
@@ -79,6 +82,34 @@ export class ObjectStore {
     return out;
   }
 
+  /**
+   * The objects a label selector matches, in etcd's order. A selector with an equality or `in` requirement visits
+   * only the objects carrying one of its values (the label index); others scan the kind.
+   */
+  select<K extends KindName>(kind: K, namespace: string | undefined, selector: Selector): KindMap[K][] {
+    const table = this.tables.get(kind);
+    if (!table) return [];
+    // The most selective equality/`in` requirement picks the candidates.
+    let best: { key: string; values: readonly string[]; size: number } | undefined;
+    for (const r of selector) {
+      if (r.op !== 'In') continue;
+      const byValue = table.labels.get(r.key);
+      const size = r.values.reduce((n, v) => n + (byValue?.get(v)?.size ?? 0), 0);
+      if (!best || size < best.size) best = { key: r.key, values: r.values, size };
+    }
+    if (!best) return this.list(kind, namespace).filter((o) => matches(selector, o.metadata.labels));
+    const candidates = new Set<string>();
+    for (const v of best.values) for (const k of table.labels.get(best.key)?.get(v) ?? []) candidates.add(k);
+    const prefix = namespace === undefined ? undefined : `${namespace}/`;
+    const keys = [...candidates].filter((k) => prefix === undefined || k.startsWith(prefix)).sort();
+    const out: KindMap[K][] = [];
+    for (const k of keys) {
+      const o = table.objects.get(k)!;
+      if (matches(selector, o.metadata.labels)) out.push(o as KindMap[K]);
+    }
+    return out;
+  }
+
   /** Objects whose ownerReferences name this uid. */
   dependents(ownerUid: string): AnyObject[] {
     return [...(this.byOwner.get(ownerUid) ?? [])];
@@ -94,10 +125,10 @@ export class ObjectStore {
     const table = this.table(object.kind as KindName);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
-    if (previous) this.unindex(previous);
+    if (previous) this.unindex(previous, table, key);
     else table.sorted = null;
     table.objects.set(key, object);
-    this.index(object);
+    this.index(object, table, key);
     this.emit({ type, object });
   }
 
@@ -107,7 +138,7 @@ export class ObjectStore {
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
     if (!previous) return;
-    this.unindex(previous);
+    this.unindex(previous, table, key);
     table.objects.delete(key);
     table.sorted = null;
     this.emit({ type: 'DELETED', object: finalVersion });
@@ -140,11 +171,18 @@ export class ObjectStore {
 
   private table(kind: KindName): KindTable {
     let t = this.tables.get(kind);
-    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null }));
+    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null, labels: new Map() }));
     return t;
   }
 
-  private index(o: AnyObject): void {
+  private index(o: AnyObject, table: KindTable, key: string): void {
+    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+      let byValue = table.labels.get(k);
+      if (!byValue) table.labels.set(k, (byValue = new Map()));
+      let keys = byValue.get(v);
+      if (!keys) byValue.set(v, (keys = new Set()));
+      keys.add(key);
+    }
     for (const ref of o.metadata.ownerReferences ?? []) {
       let set = this.byOwner.get(ref.uid);
       if (!set) this.byOwner.set(ref.uid, (set = new Set()));
@@ -157,7 +195,14 @@ export class ObjectStore {
     }
   }
 
-  private unindex(o: AnyObject): void {
+  private unindex(o: AnyObject, table: KindTable, key: string): void {
+    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+      const byValue = table.labels.get(k);
+      const keys = byValue?.get(v);
+      keys?.delete(key);
+      if (keys?.size === 0) byValue!.delete(v);
+      if (byValue?.size === 0) table.labels.delete(k);
+    }
     for (const ref of o.metadata.ownerReferences ?? []) {
       const set = this.byOwner.get(ref.uid);
       set?.delete(o);
