@@ -1,0 +1,102 @@
+/**
+ * A container's files, as far as its shell commands and exec probes can tell: file contents by absolute path, and
+ * directories (explicit, parents of files, and the usual top-level ones). Mutations notify the owner, so a probe
+ * reading a file sees the change on its next run.
+ */
+
+const STANDARD_DIRS = ['/', '/bin', '/dev', '/etc', '/home', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/local', '/var', '/var/log', '/var/run'];
+
+export function normalizePath(path: string, cwd = '/'): string {
+  const abs = path.startsWith('/') ? path : `${cwd.replace(/\/$/, '')}/${path}`;
+  const parts: string[] = [];
+  for (const p of abs.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return `/${parts.join('/')}`;
+}
+
+const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+
+export type RemoveResult = 'removed' | 'missing' | 'is-directory';
+
+export class VirtualFs {
+  private readonly files = new Map<string, string>();
+  private readonly dirs = new Set<string>(STANDARD_DIRS);
+  /** Called after every change (the container re-arms its exec probes). */
+  onChange: (() => void) | undefined;
+
+  constructor(initial: Readonly<Record<string, string>> = {}) {
+    for (const [path, content] of Object.entries(initial)) this.files.set(normalizePath(path), content);
+  }
+
+  isFile(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  isDir(path: string): boolean {
+    if (this.dirs.has(path)) return true;
+    const prefix = path === '/' ? '/' : `${path}/`;
+    for (const f of this.files.keys()) if (f.startsWith(prefix)) return true;
+    for (const d of this.dirs) if (d.startsWith(prefix)) return true;
+    return false;
+  }
+
+  exists(path: string): boolean {
+    return this.isFile(path) || this.isDir(path);
+  }
+
+  read(path: string): string | undefined {
+    if (path === '/dev/null') return '';
+    return this.files.get(path);
+  }
+
+  write(path: string, content: string, append = false): void {
+    if (path === '/dev/null') return;
+    const before = this.files.get(path);
+    const next = append ? (before ?? '') + content : content;
+    if (before === next) return;
+    this.files.set(path, next);
+    this.onChange?.();
+  }
+
+  /** `touch`: creates an empty file; an existing one keeps its content. */
+  touch(path: string): void {
+    if (this.files.has(path) || this.dirs.has(path)) return;
+    this.files.set(path, '');
+    this.onChange?.();
+  }
+
+  mkdir(path: string, parents: boolean): boolean {
+    if (this.exists(path)) return parents;
+    if (!parents && !this.isDir(parentOf(path))) return false;
+    for (let p = path; p !== '/' && !this.dirs.has(p); p = parentOf(p)) this.dirs.add(p);
+    this.onChange?.();
+    return true;
+  }
+
+  remove(path: string, recursive: boolean): RemoveResult {
+    if (this.files.delete(path)) {
+      this.onChange?.();
+      return 'removed';
+    }
+    if (!this.isDir(path)) return 'missing';
+    if (!recursive) return 'is-directory';
+    const prefix = `${path}/`;
+    for (const f of [...this.files.keys()]) if (f.startsWith(prefix)) this.files.delete(f);
+    for (const d of [...this.dirs]) if (d === path || d.startsWith(prefix)) this.dirs.delete(d);
+    this.onChange?.();
+    return 'removed';
+  }
+
+  /** Names directly inside a directory, sorted. */
+  list(dir: string): string[] {
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const names = new Set<string>();
+    for (const p of [...this.files.keys(), ...this.dirs]) {
+      if (p.startsWith(prefix) && p !== dir) names.add(p.slice(prefix.length).split('/')[0]!);
+    }
+    return [...names].sort();
+  }
+}
