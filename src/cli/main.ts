@@ -151,8 +151,12 @@ async function headless(argv: readonly string[], io: Io): Promise<ExitCode> {
     let code: ExitCode;
     if (watching) {
       let failed = false;
+      // Each report lists every outstanding problem: print a problem once, when it appears.
+      let shown = new Set(session.errors.map((e) => formatManifestError(e, io.cwd)));
       session.sync.onReport((report) => {
-        for (const e of report.errors) io.stderr.write(`${formatManifestError(e, io.cwd)}\n`);
+        const now = new Set(report.errors.map((e) => formatManifestError(e, io.cwd)));
+        for (const line of now) if (!shown.has(line)) io.stderr.write(`${line}\n`);
+        shown = now;
       });
       const keepAlive = setInterval(() => undefined, 1 << 30);
       try {
