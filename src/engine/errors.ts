@@ -1,6 +1,7 @@
 /** Errors shaped like the API server's Status responses, so kubectl-style output can print them verbatim. */
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed';
+export type StatusReason =
+  'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed' | 'InternalError';
 
 const CODES: Record<StatusReason, number> = {
   BadRequest: 400,
@@ -10,6 +11,7 @@ const CODES: Record<StatusReason, number> = {
   Conflict: 409,
   AlreadyExists: 409,
   Invalid: 422,
+  InternalError: 500,
 };
 
 /** One field problem, as the API server words it: `spec.replicas: Invalid value: -1: must be greater than or equal to 0`. */
