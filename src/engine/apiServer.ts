@@ -2,7 +2,7 @@
  * The API server's semantics over the raw store: defaulting, validation, naming, uid, resourceVersion, generation,
  * the status subresource, namespaces, finalizers, graceful pod deletion and deletion propagation.
  */
-import { applyDefaults } from './api/defaults.js';
+import { applyDefaults, jobSelectorAndLabels } from './api/defaults.js';
 import { kindInfo, qualifiedResource, type KindInfo } from './api/kinds.js';
 import type { KubeObject, OwnerReference } from './api/meta.js';
 import type { AnyObject, KindMap, KindName, Namespace, Pod } from './api/types.js';
@@ -108,6 +108,7 @@ export class ApiServer implements ClusterClient {
 
     const m = defaulted.metadata;
     m.uid = this.random.uuid();
+    if (defaulted.kind === 'Job') generateJobSelector(defaulted);
     m.resourceVersion = this.store.nextResourceVersion();
     m.creationTimestamp = this.clock.nowRfc3339();
     delete m.deletionTimestamp;
@@ -319,6 +320,13 @@ export class ApiServer implements ClusterClient {
     if (!info) throw new ApiError('BadRequest', `the server doesn't have a resource type "${kind}"`);
     return info;
   }
+}
+
+/** The Job strategy's generateSelector: unless spec.manualSelector, the selector and pod labels carry the Job's uid. */
+function generateJobSelector(job: Mutable<AnyObject>): void {
+  if (job.kind !== 'Job' || job.spec.manualSelector === true) return;
+  const { templateLabels, selector } = jobSelectorAndLabels(job, job.metadata.uid!);
+  job.spec = { ...job.spec, selector, template: { ...job.spec.template, metadata: { ...(job.spec.template.metadata ?? {}), labels: templateLabels } } };
 }
 
 function specOf(o: AnyObject): unknown {
