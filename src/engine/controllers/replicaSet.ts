@@ -1,0 +1,240 @@
+/**
+ * The ReplicaSet controller (pkg/controller/replicaset): keeps `spec.replicas` active pods, creating them in
+ * slow-start batches and deleting the best victims first, adopts matching orphans and releases pods that stop
+ * matching, and reports replicas / fullyLabeledReplicas / readyReplicas / availableReplicas and ReplicaFailure.
+ */
+import type { Condition } from '../api/meta.js';
+import type { Pod, ReplicaSet } from '../api/types.js';
+import type { Cluster } from '../cluster.js';
+import type { TimerHandle } from '../clock.js';
+import { ApiError } from '../errors.js';
+import { fromLabelSelector, matches } from '../selectors.js';
+import { WorkQueue, type Controller } from '../workqueue.js';
+import { claim, claimCandidates, OrphanIndex } from './replicaSetOwnership.js';
+import {
+  BURST_REPLICAS, controllerRefOf, isPodActive, isPodAvailable, isPodReady, podAvailableAt, podFromTemplate, podsToDelete,
+  slowStartBatches,
+} from './replicaSetPods.js';
+
+export const REPLICASET_CONTROLLER = 'replicaset-controller';
+const SOURCE = { component: REPLICASET_CONTROLLER };
+
+/** The workqueue's per-item exponential backoff after a failed sync: 5 ms doubling, capped at 1000 s. */
+const RETRY_BASE_MS = 5;
+const RETRY_MAX_MS = 1000 * 1000;
+
+export type ReplicaSetStatus = NonNullable<ReplicaSet['status']>;
+
+const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? 'default'}/${name}`;
+
+/** calculateStatus (replica_set_utils.go), with the API's omitempty: zero counts are left out. */
+export function replicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], now: number, manageError: string | undefined): ReplicaSetStatus {
+  const templateLabels = rs.spec.template.metadata?.labels ?? {};
+  const minReady = rs.spec.minReadySeconds ?? 0;
+  let fullyLabeled = 0;
+  let ready = 0;
+  let available = 0;
+  for (const p of pods) {
+    if (Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)) fullyLabeled++;
+    if (isPodReady(p)) {
+      ready++;
+      if (isPodAvailable(p, minReady, now)) available++;
+    }
+  }
+  let conditions = [...(rs.status?.conditions ?? [])];
+  const failure = conditions.find((c) => c.type === 'ReplicaFailure');
+  if (manageError !== undefined && !failure) {
+    const diff = pods.length - (rs.spec.replicas ?? 1);
+    const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
+    const now3339 = new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const cond: Condition = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: now3339, ...(reason ? { reason } : {}), message: manageError };
+    conditions.push(cond);
+  } else if (manageError === undefined && failure) {
+    conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
+  }
+  return {
+    replicas: pods.length,
+    ...(fullyLabeled ? { fullyLabeledReplicas: fullyLabeled } : {}),
+    ...(ready ? { readyReplicas: ready } : {}),
+    ...(available ? { availableReplicas: available } : {}),
+    ...(rs.metadata.generation ? { observedGeneration: rs.metadata.generation } : {}),
+    ...(conditions.length ? { conditions } : {}),
+  };
+}
+
+export class ReplicaSetController implements Controller {
+  readonly name = REPLICASET_CONTROLLER;
+  readonly queue = new WorkQueue();
+  private readonly orphanPods: OrphanIndex<Pod>;
+  /** Pod uid -> the key of the ReplicaSet that controlled it when last seen, to resync a former owner. */
+  private readonly podOwner = new Map<string, string>();
+  private readonly availabilityTimers = new Map<string, TimerHandle>();
+  private readonly retries = new Map<string, { failures: number; timer: TimerHandle }>();
+
+  constructor(private readonly cluster: Cluster) {
+    const api = cluster.api;
+    api.watch({ kinds: ['ReplicaSet'] }, (e) => {
+      const key = keyOf(e.object.metadata.namespace, e.object.metadata.name!);
+      this.queue.add(key);
+    });
+    this.orphanPods = new OrphanIndex<Pod>(api, 'Pod', (pod, type) => this.podChanged(pod, type));
+    for (const rs of api.store.list('ReplicaSet')) this.queue.add(keyOf(rs.metadata.namespace, rs.metadata.name!));
+  }
+
+  private podChanged(pod: Pod, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+    const uid = pod.metadata.uid!;
+    const ref = controllerRefOf(pod);
+    const ownerKey = ref?.kind === 'ReplicaSet' ? keyOf(pod.metadata.namespace, ref.name) : undefined;
+    const previous = this.podOwner.get(uid);
+    if (previous !== undefined && previous !== ownerKey) this.queue.add(previous);
+    if (type === 'DELETED' || !ownerKey) this.podOwner.delete(uid);
+    else this.podOwner.set(uid, ownerKey);
+    if (ownerKey) {
+      this.queue.add(ownerKey);
+      return;
+    }
+    if (ref || type === 'DELETED' || !isPodActive(pod)) return;
+    // An orphan: every ReplicaSet whose selector matches may adopt it.
+    for (const rs of this.cluster.api.store.list('ReplicaSet', pod.metadata.namespace)) {
+      if (matches(fromLabelSelector(rs.spec.selector), pod.metadata.labels)) this.queue.add(keyOf(rs.metadata.namespace, rs.metadata.name!));
+    }
+  }
+
+  sync(key: string): void {
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const api = this.cluster.api;
+    const rs = api.get('ReplicaSet', namespace, name);
+    this.cluster.clock.cancel(this.availabilityTimers.get(key));
+    this.availabilityTimers.delete(key);
+    if (!rs) {
+      const retry = this.retries.get(key);
+      if (retry) this.cluster.clock.cancel(retry.timer);
+      this.retries.delete(key);
+      return;
+    }
+    const selector = fromLabelSelector(rs.spec.selector);
+    const candidates = claimCandidates(api, rs, 'Pod', this.orphanPods).filter(isPodActive);
+    let pods = claim(api, rs, selector, candidates);
+
+    let manageError: string | undefined;
+    if (!rs.metadata.deletionTimestamp) {
+      manageError = this.manageReplicas(rs, pods);
+      if (manageError === undefined) {
+        const retry = this.retries.get(key);
+        if (retry) this.cluster.clock.cancel(retry.timer);
+        this.retries.delete(key);
+      } else {
+        this.scheduleRetry(key);
+      }
+      pods = claimCandidates(api, rs, 'Pod', this.orphanPods).filter((p) => isPodActive(p) && controllerRefOf(p)?.uid === rs.metadata.uid);
+    }
+
+    const now = this.cluster.clock.now();
+    const current = api.get('ReplicaSet', namespace, name) ?? rs;
+    const status = replicaSetStatus(current, pods, now, manageError);
+    if (JSON.stringify(status) !== JSON.stringify(current.status ?? {})) {
+      api.updateStatus({ ...current, status });
+    }
+    this.scheduleAvailabilityCheck(key, current, pods, now);
+  }
+
+  /** manageReplicas: creates or deletes pods towards spec.replicas; returns the error text of a failed call. */
+  private manageReplicas(rs: ReplicaSet, pods: readonly Pod[]): string | undefined {
+    const api = this.cluster.api;
+    const diff = pods.length - (rs.spec.replicas ?? 1);
+    if (diff < 0) {
+      const count = Math.min(-diff, BURST_REPLICAS);
+      for (const batch of slowStartBatches(count)) {
+        let error: string | undefined;
+        for (let i = 0; i < batch; i++) {
+          const e = this.createPod(rs);
+          if (e !== undefined && error === undefined) error = e;
+        }
+        if (error !== undefined) return error;
+      }
+      return undefined;
+    }
+    if (diff > 0) {
+      const count = Math.min(diff, BURST_REPLICAS);
+      const victims = podsToDelete(pods, this.relatedPods(rs), count, this.cluster.clock.now());
+      let error: string | undefined;
+      for (const pod of victims) {
+        try {
+          api.delete('Pod', pod.metadata.namespace, pod.metadata.name!);
+          this.cluster.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, SOURCE);
+        } catch (e) {
+          if (!(e instanceof ApiError)) throw e;
+          if (e.reason === 'NotFound') continue;
+          this.cluster.events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${e.message}`, SOURCE);
+          error ??= e.message;
+        }
+      }
+      return error;
+    }
+    return undefined;
+  }
+
+  private createPod(rs: ReplicaSet): string | undefined {
+    const template = rs.spec.template;
+    try {
+      if (Object.keys(template.metadata?.labels ?? {}).length === 0) throw new Error('unable to create pods, no labels');
+      const pod = this.cluster.api.create(podFromTemplate(template, rs));
+      this.cluster.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      // A terminating namespace refuses every create; the controller says nothing about it.
+      if (e instanceof ApiError && e.message.includes('because it is being terminated')) return undefined;
+      if (!(e instanceof ApiError) && e.message !== 'unable to create pods, no labels') throw e;
+      this.cluster.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${e.message}`, SOURCE);
+      return e.message;
+    }
+  }
+
+  /** getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller (for the doubled-up rank). */
+  private relatedPods(rs: ReplicaSet): Pod[] {
+    const store = this.cluster.api.store;
+    const owner = controllerRefOf(rs);
+    const siblings = owner ? store.dependents(owner.uid).filter((o) => o.kind === 'ReplicaSet') : [rs];
+    const out: Pod[] = [];
+    for (const s of siblings) for (const p of store.dependents(s.metadata.uid!)) if (p.kind === 'Pod') out.push(p);
+    return out;
+  }
+
+  /** Requeue when the next Ready pod becomes available (the real controller re-checks minReadySeconds + 1 s after Ready). */
+  private scheduleAvailabilityCheck(key: string, rs: ReplicaSet, pods: readonly Pod[], now: number): void {
+    const minReady = rs.spec.minReadySeconds ?? 0;
+    if (!minReady) return;
+    let next = Infinity;
+    for (const p of pods) {
+      const at = podAvailableAt(p, minReady);
+      if (at === undefined || at === -Infinity || at === Infinity || at < now) continue;
+      next = Math.min(next, at + 1000);
+    }
+    if (next === Infinity) return;
+    this.availabilityTimers.set(key, this.cluster.clock.at(next, () => {
+      this.availabilityTimers.delete(key);
+      this.queue.add(key);
+    }));
+  }
+
+  private scheduleRetry(key: string): void {
+    const previous = this.retries.get(key);
+    if (previous) this.cluster.clock.cancel(previous.timer);
+    const failures = (previous?.failures ?? 0) + 1;
+    const delay = Math.min(RETRY_BASE_MS * 2 ** (failures - 1), RETRY_MAX_MS);
+    const timer = this.cluster.clock.after(delay, () => this.queue.add(key));
+    this.retries.set(key, { failures, timer });
+  }
+}
+
+/** Installs the ReplicaSet controller once; returns the installed one. */
+export function installReplicaSets(cluster: Cluster): ReplicaSetController {
+  const existing = cluster.controller<ReplicaSetController>(REPLICASET_CONTROLLER);
+  if (existing) return existing;
+  const controller = new ReplicaSetController(cluster);
+  cluster.addController(controller);
+  return controller;
+}

@@ -1,0 +1,204 @@
+/**
+ * Pod facts the ReplicaSet and Deployment controllers read (pkg/api/v1/pod, pkg/controller/controller_utils.go):
+ * active, ready, available after minReadySeconds, the controller reference, slow-start batches, and the order in
+ * which a ReplicaSet picks the pods to delete when it scales down (ActivePodsWithRanks).
+ */
+import type { KubeObject, OwnerReference } from '../api/meta.js';
+import type { Pod, PodTemplateSpec } from '../api/types.js';
+
+export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
+/** The most pods a ReplicaSet creates or deletes in one sync (replicaset_controller.go BurstReplicas). */
+export const BURST_REPLICAS = 500;
+export const SLOW_START_INITIAL_BATCH_SIZE = 1;
+
+export function controllerRefOf(o: KubeObject): OwnerReference | undefined {
+  return o.metadata.ownerReferences?.find((r) => r.controller === true);
+}
+
+/** metav1.NewControllerRef: the same shape for every owner. */
+export function newControllerRef(owner: KubeObject): OwnerReference {
+  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+}
+
+/** Not finished and not being deleted (controller.IsPodActive). */
+export function isPodActive(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
+}
+
+export function isPodTerminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+export function podReadyCondition(pod: Pod) {
+  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+export function isPodReady(pod: Pod): boolean {
+  return podReadyCondition(pod)?.status === 'True';
+}
+
+/** The virtual time at which a Ready pod counts as available, or undefined when it is not Ready. */
+export function podAvailableAt(pod: Pod, minReadySeconds: number): number | undefined {
+  const c = podReadyCondition(pod);
+  if (c?.status !== 'True') return undefined;
+  if (!minReadySeconds) return -Infinity;
+  if (!c.lastTransitionTime) return Infinity;
+  return Date.parse(c.lastTransitionTime) + minReadySeconds * 1000;
+}
+
+/** podutil.IsPodAvailable: Ready, and Ready's lastTransitionTime + minReadySeconds strictly before now. */
+export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
+  const at = podAvailableAt(pod, minReadySeconds);
+  return at !== undefined && (at === -Infinity || at < now);
+}
+
+/** controller.slowStartBatch's batch sizes: 1, 2, 4, ... until `count` are made. */
+export function slowStartBatches(count: number, initial = SLOW_START_INITIAL_BATCH_SIZE): number[] {
+  const out: number[] = [];
+  let remaining = count;
+  for (let size = Math.min(remaining, initial); size > 0; size = Math.min(2 * size, remaining)) {
+    out.push(size);
+    remaining -= size;
+  }
+  return out;
+}
+
+/** getPodsPrefix: `<controller>-`, used as the pods' generateName. */
+export function podsPrefix(controllerName: string): string {
+  const prefix = `${controllerName}-`;
+  return prefix.length > 253 ? controllerName : prefix;
+}
+
+/** GetPodFromTemplate: labels, annotations and finalizers from the template, generateName and the owner reference. */
+export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject): Pod {
+  const meta = template.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: podsPrefix(owner.metadata.name!),
+      namespace: owner.metadata.namespace,
+      ...(meta.labels ? { labels: { ...meta.labels } } : {}),
+      ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
+      ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
+      ownerReferences: [newControllerRef(owner)],
+    },
+    spec: structuredClone(template.spec),
+  };
+}
+
+// ---------- the scale-down order ----------
+
+const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+function parseTime(t: string | undefined | null): number | undefined {
+  if (!t) return undefined;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function deletionCost(pod: Pod): number {
+  const v = pod.metadata.annotations?.[POD_DELETION_COST];
+  if (v === undefined || !/^[+-]?\d+$/.test(v.trim())) return 0;
+  const n = Number(v.trim());
+  return n >= -2147483648 && n <= 2147483647 ? n : 0;
+}
+
+function maxRestarts(pod: Pod): { regular: number; sidecar: number } {
+  let regular = 0;
+  let sidecar = 0;
+  for (const s of pod.status?.containerStatuses ?? []) regular = Math.max(regular, s.restartCount ?? 0);
+  const sidecars = new Set((pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  for (const s of pod.status?.initContainerStatuses ?? []) if (sidecars.has(s.name)) sidecar = Math.max(sidecar, s.restartCount ?? 0);
+  return { regular, sidecar };
+}
+
+/** A pod with what the ranking reads, computed once. */
+interface Candidate {
+  pod: Pod;
+  /** Active pods of the same owner family on the pod's node (more doubled-up goes first). */
+  rank: number;
+  assigned: boolean;
+  phase: number;
+  ready: boolean;
+  cost: number;
+  readyTime: number | undefined;
+  restarts: { regular: number; sidecar: number };
+  created: number | undefined;
+  uid: string;
+}
+
+function candidate(pod: Pod, rank: number): Candidate {
+  const ready = isPodReady(pod);
+  return {
+    pod,
+    rank,
+    assigned: !!pod.spec.nodeName,
+    phase: PHASE_ORDINAL[pod.status?.phase ?? ''] ?? 0,
+    ready,
+    cost: deletionCost(pod),
+    readyTime: ready ? parseTime(podReadyCondition(pod)?.lastTransitionTime) : undefined,
+    restarts: maxRestarts(pod),
+    created: parseTime(pod.metadata.creationTimestamp),
+    uid: pod.metadata.uid ?? '',
+  };
+}
+
+/** afterOrZero: a missing time sorts first, otherwise the later time first. */
+function afterOrZero(t1: number | undefined, t2: number | undefined): boolean {
+  if (t1 === undefined || t2 === undefined) return t1 === undefined;
+  return t1 > t2;
+}
+
+/** LogarithmicScaleDown: times compare by floor(log2(age in ns)), so pods of similar age tie and fall to the uid. */
+function logarithmicRankDiff(t1: number, t2: number, now: number): number {
+  const d1 = (now - t1) * 1e6;
+  const d2 = (now - t2) * 1e6;
+  const r1 = d1 > 0 ? Math.floor(Math.log2(d1)) : -1;
+  const r2 = d2 > 0 ? Math.floor(Math.log2(d2)) : -1;
+  return r1 - r2;
+}
+
+function byTimeRank(t1: number | undefined, t2: number | undefined, a: Candidate, b: Candidate, now: number): boolean {
+  if (t1 === undefined || t2 === undefined) return afterOrZero(t1, t2);
+  const diff = logarithmicRankDiff(t1, t2, now);
+  if (diff === 0) return a.uid < b.uid;
+  return diff < 0;
+}
+
+/** ActivePodsWithRanks.Less: whether `a` should be deleted before `b`. */
+function deleteBefore(a: Candidate, b: Candidate, now: number): boolean {
+  if (a.assigned !== b.assigned) return !a.assigned;
+  if (a.phase !== b.phase) return a.phase < b.phase;
+  if (a.ready !== b.ready) return !a.ready;
+  if (a.cost !== b.cost) return a.cost < b.cost;
+  if (a.rank !== b.rank) return a.rank > b.rank;
+  if (a.ready && b.ready && a.readyTime !== b.readyTime) return byTimeRank(a.readyTime, b.readyTime, a, b, now);
+  if (a.restarts.regular !== b.restarts.regular) return a.restarts.regular > b.restarts.regular;
+  if (a.restarts.sidecar !== b.restarts.sidecar) return a.restarts.sidecar > b.restarts.sidecar;
+  if (a.created !== b.created) return byTimeRank(a.created, b.created, a, b, now);
+  return false;
+}
+
+/**
+ * The pods a ReplicaSet deletes when it has `count` too many (getPodsToDelete): ranked by ActivePodsWithRanks, where
+ * the rank of a pod is how many active `related` pods (of every ReplicaSet with the same owner) share its node.
+ */
+export function podsToDelete(pods: readonly Pod[], related: readonly Pod[], count: number, now: number): Pod[] {
+  if (count >= pods.length) return [...pods];
+  return rankPodsForDeletion(pods, related, now).slice(0, count);
+}
+
+/** Every pod in deletion order, first deleted first. */
+export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[], now: number): Pod[] {
+  const onNode = new Map<string, number>();
+  for (const p of related) {
+    if (!isPodActive(p)) continue;
+    const node = p.spec.nodeName ?? '';
+    onNode.set(node, (onNode.get(node) ?? 0) + 1);
+  }
+  const cs = pods.map((p) => candidate(p, onNode.get(p.spec.nodeName ?? '') ?? 0));
+  cs.sort((a, b) => (deleteBefore(a, b, now) ? -1 : deleteBefore(b, a, now) ? 1 : 0));
+  return cs.map((c) => c.pod);
+}
