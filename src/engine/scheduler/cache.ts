@@ -1,0 +1,392 @@
+/**
+ * The scheduler's view of the cluster, kept incrementally from watch events (like kube-scheduler's cache and
+ * snapshot): per node its allocatable, what its pods request, its taints, labels, images and host ports; assigned
+ * pods by namespace; pods with inter-pod affinity; counts of pods matching a selector, per node.
+ * Terminal pods (Succeeded, Failed) are invisible, as to the real scheduler's informer.
+ */
+import type { Labels } from '../api/meta.js';
+import type { Node, Pod, Taint } from '../api/types.js';
+import { matches, type Selector } from '../selectors.js';
+import { podAffinityInfo, type PodAffinityInfo } from './podAffinity.js';
+import { parseAllocatable, podRequests, type Allocatable, type PodRequests } from './resources.js';
+
+export interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
+}
+
+export interface PodRecord {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  pod: Pod;
+  labels: Labels | undefined;
+  node: NodeInfo;
+  readonly requests: PodRequests;
+  deleting: boolean;
+  readonly hostPorts: readonly HostPort[];
+  readonly affinity: PodAffinityInfo | null;
+  /** Chosen by the scheduler but not bound yet (waiting for its volumes). */
+  assumed: boolean;
+}
+
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+const REGION_LABEL = 'topology.kubernetes.io/region';
+const BETA_ZONE_LABEL = 'failure-domain.beta.kubernetes.io/zone';
+const BETA_REGION_LABEL = 'failure-domain.beta.kubernetes.io/region';
+
+function zoneKey(labels: Labels | undefined): string {
+  const zone = labels?.[ZONE_LABEL] ?? labels?.[BETA_ZONE_LABEL] ?? '';
+  const region = labels?.[REGION_LABEL] ?? labels?.[BETA_REGION_LABEL] ?? '';
+  return zone === '' && region === '' ? '' : `${region}:\x00:${zone}`;
+}
+
+/** kube-scheduler's normalizedImageName: an image without a tag is `:latest`. */
+export function normalizedImageName(name: string): string {
+  return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
+}
+
+export class NodeInfo {
+  node: Node | undefined;
+  labels: Labels = {};
+  unschedulable = false;
+  taints: readonly Taint[] = [];
+  preferNoScheduleTaints: readonly Taint[] = [];
+  alloc: Allocatable = parseAllocatable(undefined);
+  images: ReadonlyMap<string, number> = new Map();
+  zone = '';
+  /** What scheduling depends on; a node update that leaves it unchanged (a heartbeat) concerns no pending pod. */
+  signature = '';
+
+  requestedCpu = 0;
+  requestedMemory = 0;
+  requestedEphemeral = 0;
+  readonly requestedScalar = new Map<string, number>();
+  nonZeroCpu = 0;
+  nonZeroMemory = 0;
+  readonly pods = new Map<string, PodRecord>();
+  hostPortPods = 0;
+  affinityPods = 0;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+  ) {}
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.labels = node.metadata.labels ?? {};
+    this.unschedulable = node.spec?.unschedulable === true;
+    this.taints = node.spec?.taints ?? [];
+    this.preferNoScheduleTaints = this.taints.filter((t) => t.effect === 'PreferNoSchedule');
+    this.alloc = parseAllocatable(node.status?.allocatable);
+    const images = new Map<string, number>();
+    for (const img of node.status?.images ?? []) for (const n of img.names ?? []) images.set(n, img.sizeBytes ?? 0);
+    this.images = images;
+    this.zone = zoneKey(node.metadata.labels);
+    this.signature = JSON.stringify([this.labels, this.unschedulable, this.taints, node.status?.allocatable ?? {}, node.status?.images ?? []]);
+  }
+
+  /** Host ports in use (NodeInfo.UsedPorts). */
+  usedPorts(): HostPort[] {
+    const out: HostPort[] = [];
+    if (this.hostPortPods === 0) return out;
+    for (const p of this.pods.values()) out.push(...p.hostPorts);
+    return out;
+  }
+}
+
+/** Pods in one namespace matching a selector, counted per node: all of them, and those not being deleted. */
+export class SelectorCounter {
+  readonly all = new Map<string, number>();
+  readonly live = new Map<string, number>();
+  constructor(
+    readonly namespace: string,
+    readonly selector: Selector,
+  ) {}
+
+  adjust(p: PodRecord, delta: 1 | -1): void {
+    if (!matches(this.selector, p.labels)) return;
+    bump(this.all, p.node.name, delta);
+    if (!p.deleting) bump(this.live, p.node.name, delta);
+  }
+}
+
+function bump(m: Map<string, number>, key: string, delta: number): void {
+  const v = (m.get(key) ?? 0) + delta;
+  if (v === 0) m.delete(key);
+  else m.set(key, v);
+}
+
+const MAX_COUNTERS = 512;
+
+/** Nodes in kube-scheduler's nodeTree order: round-robin across zones, each zone in the order its nodes arrived. */
+class NodeTree {
+  private readonly zones: string[] = [];
+  private readonly tree = new Map<string, NodeInfo[]>();
+  private cached: NodeInfo[] | null = null;
+
+  add(n: NodeInfo): void {
+    let list = this.tree.get(n.zone);
+    if (!list) {
+      this.tree.set(n.zone, (list = []));
+      this.zones.push(n.zone);
+    }
+    list.push(n);
+    this.cached = null;
+  }
+
+  remove(n: NodeInfo, zone: string): void {
+    const list = this.tree.get(zone);
+    if (!list) return;
+    const i = list.indexOf(n);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) {
+      this.tree.delete(zone);
+      this.zones.splice(this.zones.indexOf(zone), 1);
+    }
+    this.cached = null;
+  }
+
+  list(): readonly NodeInfo[] {
+    if (this.cached) return this.cached;
+    const out: NodeInfo[] = [];
+    const lists = this.zones.map((z) => this.tree.get(z)!);
+    const longest = Math.max(0, ...lists.map((l) => l.length));
+    for (let i = 0; i < longest; i++) for (const l of lists) if (i < l.length) out.push(l[i]!);
+    return (this.cached = out);
+  }
+}
+
+export class SchedulerCache {
+  private readonly infos = new Map<string, NodeInfo>();
+  private readonly tree = new NodeTree();
+  private readonly nodeIds = new Map<string, number>();
+  /** Node names by id, so verdicts can store a node as a number. */
+  readonly nodeNames: string[] = [];
+  readonly podsByUid = new Map<string, PodRecord>();
+  readonly podsByNamespace = new Map<string, Set<PodRecord>>();
+  /** Pods with any inter-pod affinity or anti-affinity term. */
+  readonly podsWithAffinity = new Set<PodRecord>();
+  /** Pods with a required anti-affinity term (they can keep others off their topology domain). */
+  readonly podsWithRequiredAntiAffinity = new Set<PodRecord>();
+  /** Image name -> { size, number of nodes that have it }. */
+  readonly imageStates = new Map<string, { size: number; nodes: number }>();
+  /** Selector counters, least recently used first; and the same by namespace, for updates. */
+  private readonly counters = new Map<string, SelectorCounter>();
+  private readonly countersByNamespace = new Map<string, Set<SelectorCounter>>();
+
+  /** Nodes that exist, in the scheduler's iteration order. */
+  nodes(): readonly NodeInfo[] {
+    return this.tree.list();
+  }
+
+  nodeCount(): number {
+    return this.tree.list().length;
+  }
+
+  node(name: string): NodeInfo | undefined {
+    const n = this.infos.get(name);
+    return n?.node ? n : undefined;
+  }
+
+  nodeName(id: number): string {
+    return this.nodeNames[id] ?? '';
+  }
+
+  private info(name: string): NodeInfo {
+    let n = this.infos.get(name);
+    if (!n) {
+      let id = this.nodeIds.get(name);
+      if (id === undefined) {
+        id = this.nodeNames.length;
+        this.nodeIds.set(name, id);
+        this.nodeNames.push(name);
+      }
+      this.infos.set(name, (n = new NodeInfo(id, name)));
+    }
+    return n;
+  }
+
+  /** Adds or refreshes a node; says whether anything scheduling depends on changed. */
+  upsertNode(node: Node): { added: boolean; changed: boolean } {
+    const n = this.info(node.metadata.name!);
+    const added = n.node === undefined;
+    const before = n.signature;
+    const zoneBefore = n.zone;
+    if (!added) this.untrackImages(n);
+    n.setNode(node);
+    this.trackImages(n);
+    if (added) this.tree.add(n);
+    else if (zoneBefore !== n.zone) {
+      this.tree.remove(n, zoneBefore);
+      this.tree.add(n);
+    }
+    return { added, changed: added || before !== n.signature };
+  }
+
+  removeNode(name: string): void {
+    const n = this.infos.get(name);
+    if (!n?.node) return;
+    this.untrackImages(n);
+    this.tree.remove(n, n.zone);
+    n.node = undefined;
+    n.signature = '';
+    if (n.pods.size === 0) this.infos.delete(name);
+  }
+
+  private trackImages(n: NodeInfo): void {
+    for (const [name, size] of n.images) {
+      const s = this.imageStates.get(name);
+      if (s) s.nodes++;
+      else this.imageStates.set(name, { size, nodes: 1 });
+    }
+  }
+
+  private untrackImages(n: NodeInfo): void {
+    for (const name of n.images.keys()) {
+      const s = this.imageStates.get(name);
+      if (s && --s.nodes === 0) this.imageStates.delete(name);
+    }
+  }
+
+  // ---------- pods ----------
+
+  /**
+   * Accounts an assigned, non-terminal pod on its node (or refreshes it). Returns what changed for the queue:
+   * 'added' (a new pod on a node), 'labels' (its labels or deletion state changed), or null.
+   */
+  upsertPod(pod: Pod, nodeName: string, assumed = false): 'added' | 'labels' | null {
+    const uid = pod.metadata.uid!;
+    const existing = this.podsByUid.get(uid);
+    const deleting = pod.metadata.deletionTimestamp !== undefined;
+    if (existing) {
+      existing.pod = pod;
+      if (existing.node.name === nodeName) {
+        const wasAssumed = existing.assumed;
+        existing.assumed = assumed;
+        if (sameLabels(existing.labels, pod.metadata.labels) && existing.deleting === deleting) return wasAssumed && !assumed ? 'added' : null;
+        this.countAll(existing, -1);
+        existing.labels = pod.metadata.labels;
+        existing.deleting = deleting;
+        this.countAll(existing, 1);
+        return 'labels';
+      }
+      this.removePod(uid);
+    }
+    const record: PodRecord = {
+      uid,
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name!,
+      pod,
+      labels: pod.metadata.labels,
+      node: this.info(nodeName),
+      requests: podRequests(pod.spec),
+      deleting,
+      hostPorts: hostPorts(pod),
+      affinity: podAffinityInfo(pod),
+      assumed,
+    };
+    this.podsByUid.set(uid, record);
+    const n = record.node;
+    n.pods.set(uid, record);
+    const r = record.requests;
+    n.requestedCpu += r.cpu;
+    n.requestedMemory += r.memory;
+    n.requestedEphemeral += r.ephemeralStorage;
+    for (const [k, v] of r.scalar) n.requestedScalar.set(k, (n.requestedScalar.get(k) ?? 0) + v);
+    n.nonZeroCpu += r.nonZeroCpu;
+    n.nonZeroMemory += r.nonZeroMemory;
+    if (record.hostPorts.length > 0) n.hostPortPods++;
+    if (record.affinity) {
+      n.affinityPods++;
+      this.podsWithAffinity.add(record);
+      if (record.affinity.requiredAntiAffinity.length > 0) this.podsWithRequiredAntiAffinity.add(record);
+    }
+    let ns = this.podsByNamespace.get(record.namespace);
+    if (!ns) this.podsByNamespace.set(record.namespace, (ns = new Set()));
+    ns.add(record);
+    this.countAll(record, 1);
+    return 'added';
+  }
+
+  /** Forgets a pod (deleted, terminal, or an assumption given up). Returns whether it was accounted. */
+  removePod(uid: string): PodRecord | undefined {
+    const record = this.podsByUid.get(uid);
+    if (!record) return undefined;
+    this.countAll(record, -1);
+    this.podsByUid.delete(uid);
+    const n = record.node;
+    n.pods.delete(uid);
+    const r = record.requests;
+    n.requestedCpu -= r.cpu;
+    n.requestedMemory -= r.memory;
+    n.requestedEphemeral -= r.ephemeralStorage;
+    for (const [k, v] of r.scalar) n.requestedScalar.set(k, (n.requestedScalar.get(k) ?? 0) - v);
+    n.nonZeroCpu -= r.nonZeroCpu;
+    n.nonZeroMemory -= r.nonZeroMemory;
+    if (record.hostPorts.length > 0) n.hostPortPods--;
+    if (record.affinity) {
+      n.affinityPods--;
+      this.podsWithAffinity.delete(record);
+      this.podsWithRequiredAntiAffinity.delete(record);
+    }
+    const ns = this.podsByNamespace.get(record.namespace);
+    ns?.delete(record);
+    if (ns?.size === 0) this.podsByNamespace.delete(record.namespace);
+    if (!n.node && n.pods.size === 0) this.infos.delete(n.name);
+    return record;
+  }
+
+  // ---------- selector counters ----------
+
+  /** Per-node counts of the namespace's pods matching `selector`, kept up to date from now on. */
+  counter(namespace: string, selector: Selector): SelectorCounter {
+    const key = `${namespace}\x00${JSON.stringify(selector)}`;
+    let c = this.counters.get(key);
+    if (c) {
+      this.counters.delete(key); // most recently used last
+      this.counters.set(key, c);
+      return c;
+    }
+    c = new SelectorCounter(namespace, selector);
+    for (const p of this.podsByNamespace.get(namespace) ?? []) c.adjust(p, 1);
+    this.counters.set(key, c);
+    let set = this.countersByNamespace.get(namespace);
+    if (!set) this.countersByNamespace.set(namespace, (set = new Set()));
+    set.add(c);
+    if (this.counters.size > MAX_COUNTERS) {
+      const [oldestKey, oldest] = this.counters.entries().next().value!;
+      this.counters.delete(oldestKey);
+      const s = this.countersByNamespace.get(oldest.namespace);
+      s?.delete(oldest);
+      if (s?.size === 0) this.countersByNamespace.delete(oldest.namespace);
+    }
+    return c;
+  }
+
+  private countAll(p: PodRecord, delta: 1 | -1): void {
+    const set = this.countersByNamespace.get(p.namespace);
+    if (set) for (const c of set) c.adjust(p, delta);
+  }
+}
+
+function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  for (const k of ka) if (a![k] !== b?.[k]) return false;
+  return true;
+}
+
+/** The host ports a pod's containers ask for (NodePorts looks at regular containers only). */
+export function hostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of pod.spec.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (p.hostPort && p.hostPort > 0) out.push({ ip: (p as { hostIP?: string }).hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+    }
+  }
+  return out;
+}

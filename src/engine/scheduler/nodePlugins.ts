@@ -1,0 +1,225 @@
+/**
+ * The plugins that look at one node at a time: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
+ * NodeResourcesFit (filter and LeastAllocated score), NodeResourcesBalancedAllocation and ImageLocality.
+ */
+import type { Taint, Toleration } from '../api/types.js';
+import { hostPorts, normalizedImageName, type HostPort, type NodeInfo } from './cache.js';
+import { defaultNormalize, MAX_NODE_SCORE, type FilterPlugin, type NodeScorer, type ScorePlugin } from './framework.js';
+import { preferredNodeAffinity, preferredScore, RequiredNodeAffinity, tolerationsTolerate, untoleratedTaint } from './nodeSelector.js';
+
+export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+export const REASON_NODE_NAME = "node(s) didn't match the requested node name";
+export const REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
+export const REASON_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";
+export const REASON_TOO_MANY_PODS = 'Too many pods';
+
+const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+
+export const nodeUnschedulable: FilterPlugin = {
+  name: 'NodeUnschedulable',
+  preFilter(c) {
+    // A pod that tolerates the unschedulable taint tolerates spec.unschedulable too.
+    if (tolerationsTolerate(c.pod.spec.tolerations, UNSCHEDULABLE_TAINT)) return null;
+    const id = c.rejections.id('NodeUnschedulable', [REASON_UNSCHEDULABLE]);
+    return (n) => (n.unschedulable ? id : 0);
+  },
+};
+
+export const nodeName: FilterPlugin = {
+  name: 'NodeName',
+  preFilter(c) {
+    const want = c.pod.spec.nodeName;
+    if (!want) return null;
+    const id = c.rejections.id('NodeName', [REASON_NODE_NAME]);
+    return (n) => (n.name === want ? 0 : id);
+  },
+};
+
+export function taintReason(t: Taint): string {
+  return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
+}
+
+export const taintToleration: FilterPlugin = {
+  name: 'TaintToleration',
+  preFilter(c) {
+    const tolerations = c.pod.spec.tolerations;
+    return (n) => {
+      if (n.taints.length === 0) return 0;
+      const t = untoleratedTaint(n.taints, tolerations);
+      return t ? c.rejections.id('TaintToleration', [taintReason(t)]) : 0;
+    };
+  },
+};
+
+export const nodeAffinity: FilterPlugin = {
+  name: 'NodeAffinity',
+  preFilter(c) {
+    const required = new RequiredNodeAffinity(c.pod);
+    if (!required.restricts) return null;
+    const id = c.rejections.id('NodeAffinity', [REASON_NODE_AFFINITY]);
+    return (n) => (required.matches(n.labels, n.name) ? 0 : id);
+  },
+};
+
+/** HostPortInfo.CheckConflict: 0.0.0.0 conflicts with any address on the same protocol and port. */
+function conflicts(used: readonly HostPort[], want: HostPort): boolean {
+  for (const u of used) {
+    if (u.port !== want.port || u.protocol !== want.protocol) continue;
+    if (want.ip === '0.0.0.0' || u.ip === '0.0.0.0' || u.ip === want.ip) return true;
+  }
+  return false;
+}
+
+export const nodePorts: FilterPlugin = {
+  name: 'NodePorts',
+  preFilter(c) {
+    const wanted = hostPorts(c.pod);
+    if (wanted.length === 0) return null;
+    const id = c.rejections.id('NodePorts', [REASON_NODE_PORTS]);
+    return (n) => {
+      if (n.hostPortPods === 0) return 0;
+      const used = n.usedPorts();
+      for (const w of wanted) if (conflicts(used, w)) return id;
+      return 0;
+    };
+  },
+};
+
+export const nodeResourcesFit: FilterPlugin = {
+  name: 'NodeResourcesFit',
+  preFilter(c) {
+    const r = c.requests;
+    const ids = new Map<string, number>();
+    const rejection = (reasons: string[]): number => {
+      const key = reasons.join('\x00');
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = c.rejections.id('NodeResourcesFit', reasons)));
+      return id;
+    };
+    const needsAny = r.cpu > 0 || r.memory > 0 || r.ephemeralStorage > 0 || r.scalar.size > 0;
+    return (n) => {
+      let reasons: string[] | undefined;
+      const a = n.alloc;
+      if (n.pods.size + 1 > a.pods) (reasons ??= []).push(REASON_TOO_MANY_PODS);
+      if (needsAny) {
+        if (r.cpu > 0 && r.cpu > a.cpu - n.requestedCpu) (reasons ??= []).push('Insufficient cpu');
+        if (r.memory > 0 && r.memory > a.memory - n.requestedMemory) (reasons ??= []).push('Insufficient memory');
+        if (r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - n.requestedEphemeral) {
+          (reasons ??= []).push('Insufficient ephemeral-storage');
+        }
+        for (const [name, q] of r.scalar) {
+          if (q > (a.scalar.get(name) ?? 0) - (n.requestedScalar.get(name) ?? 0)) (reasons ??= []).push(`Insufficient ${name}`);
+        }
+      }
+      return reasons ? rejection(reasons) : 0;
+    };
+  },
+};
+
+// ---------- scores ----------
+
+function preferNoScheduleTolerations(tolerations: readonly Toleration[] | undefined): Toleration[] {
+  return (tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+}
+
+export const taintTolerationScore: ScorePlugin = {
+  name: 'TaintToleration',
+  preScore(c) {
+    const tolerations = preferNoScheduleTolerations(c.pod.spec.tolerations);
+    return {
+      score(n) {
+        let count = 0;
+        for (const t of n.preferNoScheduleTaints) if (!tolerationsTolerate(tolerations, t)) count++;
+        return count;
+      },
+      normalize: (scores) => defaultNormalize(scores, true),
+    };
+  },
+};
+
+export const nodeAffinityScore: ScorePlugin = {
+  name: 'NodeAffinity',
+  preScore(c) {
+    const terms = preferredNodeAffinity(c.pod);
+    if (terms.length === 0) return null;
+    return {
+      score: (n) => preferredScore(terms, n.labels, n.name),
+      normalize: (scores) => defaultNormalize(scores, false),
+    };
+  },
+};
+
+/** NodeResourcesFit's LeastAllocated strategy: cpu and memory, weight 1 each, with non-zero requests. */
+export const leastAllocatedScore: ScorePlugin = {
+  name: 'NodeResourcesFit',
+  preScore(c) {
+    const r = c.requests;
+    return {
+      score(n) {
+        let total = 0;
+        let weights = 0;
+        const cpu = leastRequested(n.nonZeroCpu + r.nonZeroCpu, n.alloc.cpu);
+        if (cpu !== undefined) {
+          total += cpu;
+          weights++;
+        }
+        const mem = leastRequested(n.nonZeroMemory + r.nonZeroMemory, n.alloc.memory);
+        if (mem !== undefined) {
+          total += mem;
+          weights++;
+        }
+        return weights === 0 ? 0 : Math.trunc(total / weights);
+      },
+    };
+  },
+};
+
+function leastRequested(requested: number, capacity: number): number | undefined {
+  if (capacity === 0) return undefined;
+  if (requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+/** NodeResourcesBalancedAllocation: 100 × (1 − |cpu fraction − memory fraction| / 2), with actual requests. */
+export const balancedAllocationScore: ScorePlugin = {
+  name: 'NodeResourcesBalancedAllocation',
+  preScore(c) {
+    const r = c.requests;
+    return {
+      score(n) {
+        const fractions: number[] = [];
+        if (n.alloc.cpu > 0) fractions.push(Math.min(1, (n.requestedCpu + r.cpu) / n.alloc.cpu));
+        if (n.alloc.memory > 0) fractions.push(Math.min(1, (n.requestedMemory + r.memory) / n.alloc.memory));
+        const std = fractions.length === 2 ? Math.abs((fractions[0]! - fractions[1]!) / 2) : 0;
+        return Math.trunc((1 - std) * MAX_NODE_SCORE);
+      },
+    };
+  },
+};
+
+const MB = 1024 * 1024;
+const MIN_THRESHOLD = 23 * MB;
+const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+
+export const imageLocalityScore: ScorePlugin = {
+  name: 'ImageLocality',
+  preScore(c) {
+    const images = [...(c.pod.spec.initContainers ?? []), ...c.pod.spec.containers].map((ct) => normalizedImageName(ct.image ?? ''));
+    const total = c.cache.nodeCount();
+    const maxThreshold = MAX_CONTAINER_THRESHOLD * images.length;
+    return {
+      score(n: NodeInfo) {
+        let sum = 0;
+        if (n.images.size > 0) {
+          for (const image of images) {
+            const state = n.images.has(image) ? c.cache.imageStates.get(image) : undefined;
+            if (state) sum += Math.trunc(state.size * (state.nodes / total));
+          }
+        }
+        if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;
+        else if (sum > maxThreshold) sum = maxThreshold;
+        return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));
+      },
+    } satisfies NodeScorer;
+  },
+};

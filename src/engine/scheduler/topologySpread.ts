@@ -1,0 +1,235 @@
+/**
+ * PodTopologySpread: the pod's topologySpreadConstraints (DoNotSchedule ones filter, ScheduleAnyway ones score), or
+ * when it has none, the system defaults (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway) over the pods selected
+ * like it: by the Services that select it and its ReplicaSet or StatefulSet.
+ */
+import type { Labels } from '../api/meta.js';
+import type { Pod, TopologySpreadConstraint } from '../api/types.js';
+import { fromLabelSelector, matches, type Requirement, type Selector } from '../selectors.js';
+import type { ObjectStore } from '../store/objectStore.js';
+import type { NodeInfo } from './cache.js';
+import { MAX_NODE_SCORE, type Cycle, type FilterPlugin, type ScorePlugin } from './framework.js';
+import { RequiredNodeAffinity, untoleratedTaint } from './nodeSelector.js';
+import { compileSelector } from './podAffinity.js';
+
+export const REASON_SPREAD = "node(s) didn't match pod topology spread constraints";
+export const REASON_SPREAD_MISSING_LABEL = `${REASON_SPREAD} (missing required label)`;
+
+const HOSTNAME = 'kubernetes.io/hostname';
+const ZONE = 'topology.kubernetes.io/zone';
+
+type Action = 'DoNotSchedule' | 'ScheduleAnyway';
+
+/** Fields of a constraint newer than the typed API subset. */
+type FullConstraint = TopologySpreadConstraint & {
+  matchLabelKeys?: string[];
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  nodeTaintsPolicy?: 'Honor' | 'Ignore';
+};
+
+interface Constraint {
+  maxSkew: number;
+  topologyKey: string;
+  /** null selects nothing. */
+  selector: Selector | null;
+  minDomains: number;
+  honorAffinity: boolean;
+  honorTaints: boolean;
+}
+
+const DEFAULT_CONSTRAINTS: readonly { topologyKey: string; maxSkew: number; action: Action }[] = [
+  { topologyKey: HOSTNAME, maxSkew: 3, action: 'ScheduleAnyway' },
+  { topologyKey: ZONE, maxSkew: 5, action: 'ScheduleAnyway' },
+];
+
+function podConstraints(pod: Pod, action: Action): Constraint[] {
+  const out: Constraint[] = [];
+  for (const raw of pod.spec.topologySpreadConstraints ?? []) {
+    const c = raw as FullConstraint;
+    if (c.whenUnsatisfiable !== action) continue;
+    let selector = compileSelector(c.labelSelector);
+    if (selector && c.matchLabelKeys?.length) {
+      const extra: Requirement[] = [];
+      for (const key of c.matchLabelKeys) {
+        const v = pod.metadata.labels?.[key];
+        if (v !== undefined) extra.push({ key, op: 'In', values: [v] });
+      }
+      selector = [...selector, ...extra];
+    }
+    out.push({
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      selector,
+      minDomains: c.minDomains ?? 1,
+      honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
+      honorTaints: c.nodeTaintsPolicy === 'Honor',
+    });
+  }
+  return out;
+}
+
+/** helper.DefaultSelector: the selectors of the Services selecting the pod, plus its ReplicaSet's or StatefulSet's. */
+export function defaultSelector(pod: Pod, store: ObjectStore): Selector {
+  const ns = pod.metadata.namespace ?? 'default';
+  const labelSet: Labels = {};
+  for (const svc of store.list('Service', ns)) {
+    const sel = svc.spec?.selector;
+    if (sel === undefined) continue;
+    if (Object.entries(sel).every(([k, v]) => pod.metadata.labels?.[k] === v)) Object.assign(labelSet, sel);
+  }
+  const reqs: Requirement[] = Object.keys(labelSet)
+    .sort()
+    .map((key) => ({ key, op: 'In', values: [labelSet[key]!] }));
+  const owner = pod.metadata.ownerReferences?.find((r) => r.controller);
+  if (owner && owner.apiVersion === 'apps/v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet')) {
+    const o = store.get(owner.kind, ns, owner.name);
+    if (o) reqs.push(...fromLabelSelector(o.spec.selector));
+  }
+  return reqs;
+}
+
+function defaultConstraints(c: Cycle, action: Action): Constraint[] {
+  const wanted = DEFAULT_CONSTRAINTS.filter((d) => d.action === action);
+  if (wanted.length === 0) return [];
+  const selector = defaultSelector(c.pod, c.store);
+  if (selector.length === 0) return [];
+  return wanted.map((d) => ({ maxSkew: d.maxSkew, topologyKey: d.topologyKey, selector, minDomains: 1, honorAffinity: true, honorTaints: false }));
+}
+
+function constraintsFor(c: Cycle, action: Action): Constraint[] {
+  return (c.pod.spec.topologySpreadConstraints ?? []).length > 0 ? podConstraints(c.pod, action) : defaultConstraints(c, action);
+}
+
+/** Per node: how many of the namespace's live pods match the constraint's selector (an empty selector counts none). */
+function nodeCounter(c: Cycle, constraint: Constraint): (n: NodeInfo) => number {
+  if (!constraint.selector || constraint.selector.length === 0) return () => 0;
+  const counter = c.cache.counter(c.namespace, constraint.selector);
+  return (n) => counter.live.get(n.name) ?? 0;
+}
+
+function hasAllKeys(n: NodeInfo, constraints: readonly Constraint[]): boolean {
+  for (const c of constraints) if (n.labels[c.topologyKey] === undefined) return false;
+  return true;
+}
+
+function inclusion(c: Cycle): (constraint: Constraint, n: NodeInfo) => boolean {
+  const required = new RequiredNodeAffinity(c.pod);
+  const tolerations = c.pod.spec.tolerations;
+  return (constraint, n) => {
+    if (constraint.honorAffinity && !required.matches(n.labels, n.name)) return false;
+    if (constraint.honorTaints && untoleratedTaint(n.taints, tolerations)) return false;
+    return true;
+  };
+}
+
+const pairKey = (key: string, value: string): string => `${key}\x00${value}`;
+
+export const podTopologySpreadFilter: FilterPlugin = {
+  name: 'PodTopologySpread',
+  preFilter(c) {
+    const constraints = constraintsFor(c, 'DoNotSchedule');
+    if (constraints.length === 0) return null;
+    const counters = constraints.map((k) => nodeCounter(c, k));
+    const include = inclusion(c);
+    const matchNum = new Map<string, number>();
+    for (const n of c.cache.nodes()) {
+      if (!hasAllKeys(n, constraints)) continue;
+      constraints.forEach((k, i) => {
+        if (!include(k, n)) return;
+        const p = pairKey(k.topologyKey, n.labels[k.topologyKey]!);
+        matchNum.set(p, (matchNum.get(p) ?? 0) + counters[i]!(n));
+      });
+    }
+    const domains = new Map<string, number>();
+    const minByKey = new Map<string, number>();
+    for (const [p, num] of matchNum) {
+      const key = p.slice(0, p.indexOf('\x00'));
+      domains.set(key, (domains.get(key) ?? 0) + 1);
+      minByKey.set(key, Math.min(minByKey.get(key) ?? Infinity, num));
+    }
+    const labels = c.pod.metadata.labels;
+    const self = constraints.map((k) => (k.selector !== null && matches(k.selector, labels) ? 1 : 0));
+    const missing = c.rejections.id('PodTopologySpread', [REASON_SPREAD_MISSING_LABEL]);
+    const skewed = c.rejections.id('PodTopologySpread', [REASON_SPREAD]);
+    return (n) => {
+      for (let i = 0; i < constraints.length; i++) {
+        const k = constraints[i]!;
+        const value = n.labels[k.topologyKey];
+        if (value === undefined) return missing;
+        const min = (domains.get(k.topologyKey) ?? 0) < k.minDomains ? 0 : minByKey.get(k.topologyKey) ?? Infinity;
+        const skew = (matchNum.get(pairKey(k.topologyKey, value)) ?? 0) + self[i]! - min;
+        if (skew > k.maxSkew) return skewed;
+      }
+      return 0;
+    };
+  },
+};
+
+export const podTopologySpreadScore: ScorePlugin = {
+  name: 'PodTopologySpread',
+  preScore(c, feasible) {
+    const userDefined = (c.pod.spec.topologySpreadConstraints ?? []).length > 0;
+    const constraints = constraintsFor(c, 'ScheduleAnyway');
+    if (constraints.length === 0 || feasible.length === 0) return null;
+    // System defaults do not require every topology label, so nodes without a zone still get hostname spreading.
+    const requireAll = userDefined;
+    const ignored = new Set<NodeInfo>();
+    const pairCounts = new Map<string, number>();
+    const topoSize = constraints.map(() => 0);
+    for (const n of feasible) {
+      if (requireAll && !hasAllKeys(n, constraints)) {
+        ignored.add(n);
+        continue;
+      }
+      constraints.forEach((k, i) => {
+        if (k.topologyKey === HOSTNAME) return;
+        const p = pairKey(k.topologyKey, n.labels[k.topologyKey] ?? '');
+        if (!pairCounts.has(p)) {
+          pairCounts.set(p, 0);
+          topoSize[i]!++;
+        }
+      });
+    }
+    const weights = constraints.map((k, i) => Math.log((k.topologyKey === HOSTNAME ? feasible.length - ignored.size : topoSize[i]!) + 2));
+    const include = inclusion(c);
+    const counters = constraints.map((k) => nodeCounter(c, k));
+    constraints.forEach((k, i) => {
+      if (k.topologyKey === HOSTNAME || !k.selector || k.selector.length === 0) return;
+      // Only nodes with matching pods add anything: walk those instead of every node.
+      for (const [name, count] of c.cache.counter(c.namespace, k.selector).live) {
+        const n = c.cache.node(name);
+        if (!n || (requireAll && !hasAllKeys(n, constraints)) || !include(k, n)) continue;
+        const p = pairKey(k.topologyKey, n.labels[k.topologyKey] ?? '');
+        const current = pairCounts.get(p);
+        if (current !== undefined) pairCounts.set(p, current + count);
+      }
+    });
+    return {
+      score(n) {
+        if (ignored.has(n)) return 0;
+        let score = 0;
+        constraints.forEach((k, i) => {
+          const value = n.labels[k.topologyKey];
+          if (value === undefined) return;
+          const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : pairCounts.get(pairKey(k.topologyKey, value)) ?? 0;
+          score += cnt * weights[i]! + (k.maxSkew - 1);
+        });
+        return Math.round(score);
+      },
+      normalize(scores, nodes) {
+        let min = Infinity;
+        let max = 0;
+        for (let i = 0; i < scores.length; i++) {
+          if (ignored.has(nodes[i]!)) continue;
+          min = Math.min(min, scores[i]!);
+          max = Math.max(max, scores[i]!);
+        }
+        for (let i = 0; i < scores.length; i++) {
+          if (ignored.has(nodes[i]!)) scores[i] = 0;
+          else if (max === 0) scores[i] = MAX_NODE_SCORE;
+          else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i]!)) / max);
+        }
+      },
+    };
+  },
+};
