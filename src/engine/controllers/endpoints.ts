@@ -75,7 +75,7 @@ export class EndpointsController implements Controller {
     const capacityOk = (current?.metadata.annotations?.[OVER_CAPACITY] === 'truncated') === !!truncated;
     const json = JSON.stringify(subsets);
     const cached = this.written.get(key);
-    const currentJson = current ? (cached?.resourceVersion === current.metadata.resourceVersion ? cached.json : JSON.stringify(current.subsets ?? [])) : undefined;
+    const currentJson = current ? (cached && cached.resourceVersion === current.metadata.resourceVersion ? cached.json : JSON.stringify(current.subsets ?? [])) : undefined;
     if (current && currentJson === json && sameLabels(currentLabels, svc.metadata.labels ?? {}) && capacityOk) return;
 
     const labels: Labels = { ...(svc.metadata.labels ?? {}) };
