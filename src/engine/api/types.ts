@@ -187,6 +187,7 @@ export interface ContainerStateTerminated {
   message?: string;
   startedAt?: string;
   finishedAt?: string;
+  containerID?: string;
 }
 export interface ContainerState {
   waiting?: ContainerStateWaiting;

@@ -1,0 +1,117 @@
+/**
+ * Pod annotations that script what a simulated container does, under `kubedeck.dev/`. A key applies to every
+ * container of the pod; `<key>.<container>` (e.g. `kubedeck.dev/crash-after.worker`) applies to one container and
+ * wins over the pod-wide key. Times count from the moment the container (re)started.
+ * docs/containers.md is the user-facing description; keep the two in step.
+ */
+import { parseBytes, parseCpuMillis } from '../api/quantity.js';
+import { parseDurationMs } from './durations.js';
+import type { PullFailure } from './images.js';
+
+export const ANNOTATION_PREFIX = 'kubedeck.dev/';
+
+export const ANNOTATIONS = {
+  startupTime: 'startup-time',
+  readinessFailsAfter: 'readiness-fails-after',
+  readinessRecoversAfter: 'readiness-recovers-after',
+  livenessFailsAfter: 'liveness-fails-after',
+  livenessRecoversAfter: 'liveness-recovers-after',
+  crashAfter: 'crash-after',
+  exitAfter: 'exit-after',
+  exitCode: 'exit-code',
+  imagePullFails: 'image-pull-fails',
+  imagePullTime: 'image-pull-time',
+  cpuUsage: 'cpu-usage',
+  memoryUsage: 'memory-usage',
+  memoryGrowth: 'memory-growth',
+  shutdownTime: 'shutdown-time',
+} as const;
+
+/** A span of time since container start in which a probe fails: [from, to). */
+export interface FailWindow {
+  from: number;
+  to: number;
+}
+
+export interface ContainerBehaviour {
+  /** From start until the app answers probes on its ports. */
+  startupMs?: number;
+  readinessFails?: FailWindow;
+  livenessFails?: FailWindow;
+  /** The process exits on its own this long after start, with exitCode. */
+  exitAfterMs?: number;
+  exitCode: number;
+  imagePullFails?: PullFailure;
+  imagePullMs?: number;
+  cpuMillis?: number;
+  memoryBytes?: number;
+  /** Bytes per millisecond the memory use grows (a leak). */
+  memoryGrowthPerMs?: number;
+  /** How long the app takes to exit after SIGTERM. */
+  shutdownMs?: number;
+}
+
+function lookup(annotations: Readonly<Record<string, string>>, key: string, container: string): string | undefined {
+  return annotations[`${ANNOTATION_PREFIX}${key}.${container}`] ?? annotations[`${ANNOTATION_PREFIX}${key}`];
+}
+
+function window(fails: number | undefined, recovers: number | undefined): FailWindow | undefined {
+  if (fails === undefined) return undefined;
+  return { from: fails, to: recovers !== undefined && recovers > fails ? recovers : Infinity };
+}
+
+function quantity<T>(text: string | undefined, parse: (q: string) => T): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parse(text.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+const RATE_UNITS: Record<string, number> = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hour: 3_600_000 };
+
+/** `10Mi/min`, `1Mi/s`, `200Mi/h`: bytes per millisecond. */
+export function parseMemoryRate(text: string | undefined): number | undefined {
+  const m = text ? /^\s*([^/\s]+)\s*\/\s*([a-z]+)\s*$/.exec(text) : null;
+  if (!m) return undefined;
+  const bytes = quantity(m[1], parseBytes);
+  const per = RATE_UNITS[m[2]!];
+  return bytes === undefined || per === undefined ? undefined : bytes / per;
+}
+
+function pullFailure(text: string | undefined): PullFailure | undefined {
+  const v = text?.trim().toLowerCase();
+  if (!v || v === 'false' || v === 'no') return undefined;
+  return v === 'unauthorized' || v === 'denied' ? 'unauthorized' : 'not-found';
+}
+
+export function containerBehaviour(annotations: Readonly<Record<string, string>> | undefined, container: string): ContainerBehaviour {
+  const a = annotations ?? {};
+  const get = (key: string) => lookup(a, key, container);
+  const crash = parseDurationMs(get(ANNOTATIONS.crashAfter));
+  const exit = parseDurationMs(get(ANNOTATIONS.exitAfter));
+  const code = Number.parseInt(get(ANNOTATIONS.exitCode) ?? '', 10);
+  const out: ContainerBehaviour = {
+    exitCode: Number.isFinite(code) ? code & 255 : crash !== undefined ? 1 : 0,
+  };
+  const set = <K extends keyof ContainerBehaviour>(k: K, v: ContainerBehaviour[K] | undefined) => {
+    if (v !== undefined) out[k] = v;
+  };
+  set('startupMs', parseDurationMs(get(ANNOTATIONS.startupTime)));
+  set('readinessFails', window(parseDurationMs(get(ANNOTATIONS.readinessFailsAfter)), parseDurationMs(get(ANNOTATIONS.readinessRecoversAfter))));
+  set('livenessFails', window(parseDurationMs(get(ANNOTATIONS.livenessFailsAfter)), parseDurationMs(get(ANNOTATIONS.livenessRecoversAfter))));
+  set('exitAfterMs', crash ?? exit);
+  set('imagePullFails', pullFailure(get(ANNOTATIONS.imagePullFails)));
+  set('imagePullMs', parseDurationMs(get(ANNOTATIONS.imagePullTime)));
+  set('cpuMillis', quantity(get(ANNOTATIONS.cpuUsage), parseCpuMillis));
+  set('memoryBytes', quantity(get(ANNOTATIONS.memoryUsage), parseBytes));
+  set('memoryGrowthPerMs', parseMemoryRate(get(ANNOTATIONS.memoryGrowth)));
+  set('shutdownMs', parseDurationMs(get(ANNOTATIONS.shutdownTime)));
+  return out;
+}
+
+/** Whether a scripted failure window covers `sinceStartMs`. */
+export function inWindow(w: FailWindow | undefined, sinceStartMs: number): boolean {
+  return !!w && sinceStartMs >= w.from && sinceStartMs < w.to;
+}
