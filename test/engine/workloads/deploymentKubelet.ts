@@ -25,7 +25,7 @@ export class FakeKubelet implements Controller {
   readonly options: Required<Omit<FakeKubeletOptions, 'terminateAfterMs'>> & { terminateAfterMs?: number };
 
   constructor(private readonly cluster: Cluster, options: FakeKubeletOptions) {
-    this.options = { fate: options.fate ?? (() => ({ readyAfterMs: 0 })), nodes: options.nodes ?? ['kind-worker', 'kind-worker2', 'kind-worker3'], ...(options.terminateAfterMs !== undefined ? { terminateAfterMs: options.terminateAfterMs } : {}) };
+    this.options = { fate: options.fate ?? (() => ({ readyAfterMs: 0 })), nodes: options.nodes ?? ['kubedeck-worker', 'kubedeck-worker2', 'kubedeck-worker3'], ...(options.terminateAfterMs !== undefined ? { terminateAfterMs: options.terminateAfterMs } : {}) };
     if (options.terminateAfterMs !== undefined) cluster.api.hooks.hasKubelet = () => true;
     cluster.api.watch({ kinds: ['Pod'] }, (e) => {
       const pod = e.object as Pod;
