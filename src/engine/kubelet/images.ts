@@ -61,24 +61,28 @@ export interface ImageProfile {
   memoryMi: number;
   /** True for images whose entrypoint wraps args (nginx, redis): args do not replace the program. */
   entrypoint: boolean;
+  /** How long the default server takes to answer after start, ms (seeded within the range). */
+  startupMs: readonly [number, number];
 }
 
-const server = (ports: number[], sizeMB: number, memoryMi: number, userland: 'busybox' | 'gnu' = 'gnu'): ImageProfile =>
-  ({ role: 'server', ports, sizeMB, userland, memoryMi, entrypoint: true });
+const FAST: readonly [number, number] = [50, 400];
+const SLOW: readonly [number, number] = [3000, 8000];
+const server = (ports: number[], sizeMB: number, memoryMi: number, userland: 'busybox' | 'gnu' = 'gnu', startupMs = FAST): ImageProfile =>
+  ({ role: 'server', ports, sizeMB, userland, memoryMi, entrypoint: true, startupMs });
 const shell = (sizeMB: number, userland: 'busybox' | 'gnu'): ImageProfile =>
-  ({ role: 'shell', ports: [], sizeMB, userland, memoryMi: 1, entrypoint: false });
+  ({ role: 'shell', ports: [], sizeMB, userland, memoryMi: 1, entrypoint: false, startupMs: FAST });
 
 const CATALOGUE: Record<string, ImageProfile> = {
   nginx: server([80], 70, 6),
   'nginx-unprivileged': server([8080], 70, 6),
   httpd: server([80], 58, 8),
   redis: server([6379], 45, 4),
-  postgres: server([5432], 150, 30),
-  mysql: server([3306], 170, 360),
-  mariadb: server([3306], 120, 90),
-  mongo: server([27017], 260, 80),
+  postgres: server([5432], 150, 30, 'gnu', SLOW),
+  mysql: server([3306], 170, 360, 'gnu', SLOW),
+  mariadb: server([3306], 120, 90, 'gnu', SLOW),
+  mongo: server([27017], 260, 80, 'gnu', SLOW),
   memcached: server([11211], 30, 3),
-  rabbitmq: server([5672, 15672], 90, 110),
+  rabbitmq: server([5672, 15672], 90, 110, 'gnu', SLOW),
   traefik: server([80, 8080], 45, 25, 'busybox'),
   haproxy: server([80], 40, 10),
   caddy: server([80, 443], 20, 12, 'busybox'),
@@ -90,7 +94,7 @@ const CATALOGUE: Record<string, ImageProfile> = {
   kuard: server([8080], 12, 8, 'busybox'),
   etcd: server([2379, 2380], 25, 30),
   coredns: server([53, 8080, 9153], 16, 15),
-  pause: { role: 'pause', ports: [], sizeMB: 0.3, userland: 'busybox', memoryMi: 0.3, entrypoint: true },
+  pause: { role: 'pause', ports: [], sizeMB: 0.3, userland: 'busybox', memoryMi: 0.3, entrypoint: true, startupMs: FAST },
   busybox: shell(2.2, 'busybox'),
   alpine: shell(3.4, 'busybox'),
   ubuntu: shell(29, 'gnu'),
@@ -118,7 +122,7 @@ export function imageProfile(ref: ImageRef, seed: number): ImageProfile {
     const alpine = /alpine/.test(ref.tag) || ref.baseName.endsWith('-alpine');
     return alpine && known.role === 'server' ? { ...known, sizeMB: known.sizeMB * 0.35, userland: 'busybox' } : known;
   }
-  return server([], Math.round(between(20, 200, seed, 'image-size', ref.repository)), Math.round(between(20, 120, seed, 'image-mem', ref.repository)));
+  return server([], Math.round(between(20, 200, seed, 'image-size', ref.repository)), Math.round(between(20, 120, seed, 'image-mem', ref.repository)), 'gnu', [500, 3000]);
 }
 
 /** The size a pull reports: the catalogue size with a per-tag variation, in bytes. */

@@ -141,7 +141,8 @@ export class ContainerProcess {
   private beginServing(): void {
     if (this.servingFrom !== undefined) return;
     const { ctx } = this;
-    const startup = ctx.behaviour.startupMs ?? Math.round(between(300, 2000, ctx.seed, 'startup', ctx.identity));
+    const [min, max] = ctx.image.startupMs;
+    const startup = ctx.behaviour.startupMs ?? Math.round(between(min, max, ctx.seed, 'startup', ctx.identity));
     this.servingFrom = ctx.clock.now() + startup;
     this.boundaryTimers.push(ctx.clock.at(this.servingFrom, () => ctx.changed(true)));
   }
