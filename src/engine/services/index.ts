@@ -30,8 +30,18 @@ export function installServices(cluster: Cluster): ServicesInstall {
   const controller = Object.assign(new EndpointsController(cluster.api, cluster.clock), { allocators });
   cluster.addController(controller);
   createKubernetesService(cluster);
+  allocateExisting(cluster);
   cluster.settle();
   return controller;
+}
+
+/** Services created before the allocators were installed get their ClusterIP and node ports now. */
+function allocateExisting(cluster: Cluster): void {
+  for (const svc of cluster.api.store.list('Service')) {
+    const needsIp = svc.spec.type !== 'ExternalName' && !svc.spec.clusterIP;
+    const needsPorts = (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer') && (svc.spec.ports ?? []).some((p) => !p.nodePort);
+    if (needsIp || needsPorts) cluster.api.update(svc);
+  }
 }
 
 function createKubernetesService(cluster: Cluster): void {

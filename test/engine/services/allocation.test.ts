@@ -166,3 +166,17 @@ describe('NodePort allocation', () => {
     expect(services.allocators.isNodePortAllocated(port)).toBe(false);
   });
 });
+
+describe('installing after Services exist', () => {
+  it('keeps their addresses and allocates the missing ones', () => {
+    const cluster = createCluster({ seed: 4 });
+    cluster.create(service('fixed', { clusterIP: '10.96.0.10' }));
+    cluster.create(service('bare', { type: 'NodePort' }));
+    const { allocators } = installServices(cluster);
+    expect(allocators.isIpAllocated('10.96.0.10')).toBe(true);
+    const bare = cluster.get('Service', 'default', 'bare')!;
+    expect(bare.spec.clusterIP).toMatch(/^10\.(9[6-9]|10\d|11[01])\./);
+    expect(allocators.isNodePortAllocated(bare.spec.ports![0]!.nodePort!)).toBe(true);
+    expect(() => cluster.create(service('again', { clusterIP: '10.96.0.10' }))).toThrow('provided IP is already allocated');
+  });
+});
