@@ -253,6 +253,21 @@ export class SchedulerCache {
 
   // ---------- pods ----------
 
+  /** A pod's requests, parsed once (they cannot change): the scheduling cycle and the accounting share them. */
+  private readonly requestCache = new Map<string, PodRequests>();
+
+  requestsOf(pod: Pod): PodRequests {
+    const uid = pod.metadata.uid!;
+    let r = this.requestCache.get(uid) ?? this.podsByUid.get(uid)?.requests;
+    if (!r) this.requestCache.set(uid, (r = podRequests(pod.spec)));
+    return r;
+  }
+
+  /** Forgets the parsed requests of a pod that is gone. */
+  forgetRequests(uid: string): void {
+    this.requestCache.delete(uid);
+  }
+
   /**
    * Accounts an assigned, non-terminal pod on its node (or refreshes it). Returns what changed for the queue:
    * 'added' (a new pod on a node), 'labels' (its labels or deletion state changed), or null.
@@ -282,13 +297,14 @@ export class SchedulerCache {
       pod,
       labels: pod.metadata.labels,
       node: this.info(nodeName),
-      requests: podRequests(pod.spec),
+      requests: this.requestsOf(pod),
       deleting,
       hostPorts: hostPorts(pod),
       affinity: podAffinityInfo(pod),
       assumed,
     };
     this.podsByUid.set(uid, record);
+    this.requestCache.delete(uid);
     const n = record.node;
     n.pods.set(uid, record);
     const r = record.requests;

@@ -97,21 +97,29 @@ export const nodeResourcesFit: FilterPlugin = {
       return id;
     };
     const needsAny = r.cpu > 0 || r.memory > 0 || r.ephemeralStorage > 0 || r.scalar.size > 0;
+    const scalar = r.scalar.size > 0 ? [...r.scalar] : [];
     return (n) => {
-      let reasons: string[] | undefined;
       const a = n.alloc;
-      if (n.pods.size + 1 > a.pods) (reasons ??= []).push(REASON_TOO_MANY_PODS);
-      if (needsAny) {
-        if (r.cpu > 0 && r.cpu > a.cpu - n.requestedCpu) (reasons ??= []).push('Insufficient cpu');
-        if (r.memory > 0 && r.memory > a.memory - n.requestedMemory) (reasons ??= []).push('Insufficient memory');
-        if (r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - n.requestedEphemeral) {
-          (reasons ??= []).push('Insufficient ephemeral-storage');
-        }
-        for (const [name, q] of r.scalar) {
-          if (q > (a.scalar.get(name) ?? 0) - (n.requestedScalar.get(name) ?? 0)) (reasons ??= []).push(`Insufficient ${name}`);
-        }
+      const tooMany = n.pods.size + 1 > a.pods;
+      if (!needsAny) return tooMany ? rejection([REASON_TOO_MANY_PODS]) : 0;
+      const cpu = r.cpu > 0 && r.cpu > a.cpu - n.requestedCpu;
+      const memory = r.memory > 0 && r.memory > a.memory - n.requestedMemory;
+      const ephemeral = r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - n.requestedEphemeral;
+      let scalarShort = false;
+      for (let i = 0; i < scalar.length; i++) {
+        const [name, q] = scalar[i]!;
+        if (q > (a.scalar.get(name) ?? 0) - (n.requestedScalar.get(name) ?? 0)) scalarShort = true;
       }
-      return reasons ? rejection(reasons) : 0;
+      if (!tooMany && !cpu && !memory && !ephemeral && !scalarShort) return 0;
+      const reasons: string[] = [];
+      if (tooMany) reasons.push(REASON_TOO_MANY_PODS);
+      if (cpu) reasons.push('Insufficient cpu');
+      if (memory) reasons.push('Insufficient memory');
+      if (ephemeral) reasons.push('Insufficient ephemeral-storage');
+      for (const [name, q] of scalar) {
+        if (q > (a.scalar.get(name) ?? 0) - (n.requestedScalar.get(name) ?? 0)) reasons.push(`Insufficient ${name}`);
+      }
+      return rejection(reasons);
     };
   },
 };
@@ -128,8 +136,9 @@ export const taintTolerationScore: ScorePlugin = {
     const tolerations = preferNoScheduleTolerations(c.pod.spec.tolerations);
     return {
       score(n) {
+        const taints = n.preferNoScheduleTaints;
         let count = 0;
-        for (const t of n.preferNoScheduleTaints) if (!tolerationsTolerate(tolerations, t)) count++;
+        for (let i = 0; i < taints.length; i++) if (!tolerationsTolerate(tolerations, taints[i]!)) count++;
         return count;
       },
       normalize: (scores) => defaultNormalize(scores, true),
@@ -187,11 +196,11 @@ export const balancedAllocationScore: ScorePlugin = {
     const r = c.requests;
     return {
       score(n) {
-        const fractions: number[] = [];
-        if (n.alloc.cpu > 0) fractions.push(Math.min(1, (n.requestedCpu + r.cpu) / n.alloc.cpu));
-        if (n.alloc.memory > 0) fractions.push(Math.min(1, (n.requestedMemory + r.memory) / n.alloc.memory));
-        const std = fractions.length === 2 ? Math.abs((fractions[0]! - fractions[1]!) / 2) : 0;
-        return Math.trunc((1 - std) * MAX_NODE_SCORE);
+        // With two resources the standard deviation is half their difference; with one it is zero.
+        if (n.alloc.cpu <= 0 || n.alloc.memory <= 0) return MAX_NODE_SCORE;
+        const cpu = Math.min(1, (n.requestedCpu + r.cpu) / n.alloc.cpu);
+        const memory = Math.min(1, (n.requestedMemory + r.memory) / n.alloc.memory);
+        return Math.trunc((1 - Math.abs((cpu - memory) / 2)) * MAX_NODE_SCORE);
       },
     };
   },

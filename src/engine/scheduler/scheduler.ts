@@ -19,7 +19,6 @@ import {
   nodeResourcesFit, nodeUnschedulable, taintToleration, taintTolerationScore,
 } from './nodePlugins.js';
 import { SchedulingQueue, type QueuedPod } from './queue.js';
-import { podRequests } from './resources.js';
 import { podTopologySpreadFilter, podTopologySpreadScore } from './topologySpread.js';
 import {
   DEFAULT_SCHEDULER_NAME, SCORE_PLUGINS, type FilterPluginName, type QueueInfo, type SchedulingVerdict,
@@ -80,6 +79,9 @@ export class Scheduler implements Controller {
   private readonly verdicts: VerdictStore;
   private readonly percentage: number;
   private nextStartNodeIndex = 0;
+  /** Reused per cycle: evaluated node ids and their filter outcomes, copied into the verdict. */
+  private scratchIds = new Int32Array(0);
+  private scratchStatus = new Uint32Array(0);
   /** Pods with a chosen node, waiting for their volumes: uid -> node. */
   private readonly waiting = new Map<string, string>();
 
@@ -193,7 +195,7 @@ export class Scheduler implements Controller {
     const cycle: Cycle = {
       pod,
       namespace: pod.metadata.namespace ?? 'default',
-      requests: podRequests(pod.spec),
+      requests: this.cache.requestsOf(pod),
       cache: this.cache,
       store,
       rejections: this.rejections,
@@ -213,8 +215,13 @@ export class Scheduler implements Controller {
     }
 
     const toFind = numFeasibleNodesToFind(this.percentage, total);
-    const evaluated = new Int32Array(total);
-    const status = new Uint32Array(total);
+    if (this.scratchIds.length < total) {
+      this.scratchIds = new Int32Array(total);
+      this.scratchStatus = new Uint32Array(total);
+    }
+    const evaluated = this.scratchIds;
+    const status = this.scratchStatus;
+    const filterCount = filters.length;
     const feasible: NodeInfo[] = [];
     const feasibleAt: number[] = [];
     const start = this.nextStartNodeIndex % total;
@@ -222,8 +229,8 @@ export class Scheduler implements Controller {
     for (let i = 0; i < total && feasible.length < toFind; i++) {
       const n = nodes[(start + i) % total]!;
       let s = 0;
-      for (const f of filters) {
-        s = f(n);
+      for (let k = 0; k < filterCount; k++) {
+        s = filters[k]!(n);
         if (s !== 0) break;
       }
       evaluated[processed] = n.id;
@@ -393,6 +400,7 @@ export class Scheduler implements Controller {
     const pod = e.object as Pod;
     const uid = pod.metadata.uid!;
     if (e.type === 'DELETED') {
+      this.cache.forgetRequests(uid);
       this.pending.delete(uid);
       this.verdicts.delete(uid);
       this.waiting.delete(uid);
@@ -425,6 +433,7 @@ export class Scheduler implements Controller {
     }
     if (!responsible) {
       this.pending.delete(uid);
+      this.cache.forgetRequests(uid);
       return;
     }
     this.pending.addOrUpdate(pod);

@@ -165,7 +165,8 @@ export class ObjectStore {
 
   private emit(event: WatchEvent): void {
     this.log.push({ rv: Number(event.object.metadata.resourceVersion), event });
-    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    // Trimmed in batches: one splice per logLimit events instead of an O(n) splice on every event.
+    if (this.log.length >= 2 * this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
     for (const l of [...this.listeners]) if (wants(l, event)) l.handler(event);
   }
 
