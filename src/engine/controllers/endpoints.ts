@@ -33,8 +33,8 @@ export class EndpointsController implements Controller {
   private readonly tracked = new Map<string, Tracked>();
   /** Service names with a selector, per namespace: the candidates when a pod changes. */
   private readonly byNamespace = new Map<string, Set<string>>();
-  /** The subsets last written per Service, serialized, by the Endpoints' resourceVersion: spares one stringify per sync. */
-  private readonly written = new Map<string, { resourceVersion: string; json: string }>();
+  /** Services whose pods' contributions changed since the last sync: written without comparing first. */
+  private readonly podsChanged = new Set<string>();
 
   constructor(
     private readonly api: ApiServer,
@@ -57,12 +57,13 @@ export class EndpointsController implements Controller {
     const svc = this.api.get('Service', namespace, name);
     const current = this.api.get('Endpoints', namespace, name);
     if (!svc) {
-      this.written.delete(key);
+      this.podsChanged.delete(key);
       if (current) this.api.delete('Endpoints', namespace, name);
       return;
     }
     const tracked = this.tracked.get(key);
     if (!tracked) return; // no selector (the user manages its Endpoints) or ExternalName
+    const podsChanged = this.podsChanged.delete(key);
 
     const entries: EndpointEntry[] = [];
     for (const list of tracked.pods.values()) for (const e of list) entries.push(e);
@@ -73,10 +74,8 @@ export class EndpointsController implements Controller {
     const currentLabels = { ...(current?.metadata.labels ?? {}) };
     delete currentLabels[HEADLESS_LABEL];
     const capacityOk = (current?.metadata.annotations?.[OVER_CAPACITY] === 'truncated') === !!truncated;
-    const json = JSON.stringify(subsets);
-    const cached = this.written.get(key);
-    const currentJson = current ? (cached && cached.resourceVersion === current.metadata.resourceVersion ? cached.json : JSON.stringify(current.subsets ?? [])) : undefined;
-    if (current && currentJson === json && sameLabels(currentLabels, svc.metadata.labels ?? {}) && capacityOk) return;
+    const unchanged = () => sameLabels(currentLabels, svc.metadata.labels ?? {}) && capacityOk && JSON.stringify(current!.subsets ?? []) === JSON.stringify(subsets);
+    if (current && !podsChanged && unchanged()) return;
 
     const labels: Labels = { ...(svc.metadata.labels ?? {}) };
     if (!isServiceIPSet(svc)) labels[HEADLESS_LABEL] = '';
@@ -89,8 +88,8 @@ export class EndpointsController implements Controller {
     if (Object.keys(labels).length === 0) delete (metadata as { labels?: Labels }).labels;
     const next: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata };
     if (subsets.length > 0) next.subsets = subsets;
-    const saved = current ? this.api.update(next) : this.api.create(next);
-    this.written.set(key, { resourceVersion: saved.metadata.resourceVersion!, json });
+    if (current) this.api.update(next);
+    else this.api.create(next);
   }
 
   private serviceChanged(svc: Service, deleted: boolean): void {
@@ -115,6 +114,11 @@ export class EndpointsController implements Controller {
     this.queue.add(key);
   }
 
+  private markChanged(key: string): void {
+    this.podsChanged.add(key);
+    this.queue.add(key);
+  }
+
   private podChanged(pod: Pod, deleted: boolean): void {
     const ns = pod.metadata.namespace ?? 'default';
     const names = this.byNamespace.get(ns);
@@ -128,7 +132,7 @@ export class EndpointsController implements Controller {
       if (!selected) {
         if (before !== undefined) {
           tracked.pods.delete(podKey);
-          if (before.length > 0) this.queue.add(key);
+          if (before.length > 0) this.markChanged(key);
         }
         continue;
       }
@@ -136,7 +140,7 @@ export class EndpointsController implements Controller {
       if (!svc) continue;
       const after = podEndpointEntries(svc, pod);
       tracked.pods.set(podKey, after);
-      if (before === undefined ? after.length > 0 : !sameJson(before, after)) this.queue.add(key);
+      if (before === undefined ? after.length > 0 : !sameJson(before, after)) this.markChanged(key);
     }
   }
 }
