@@ -3,16 +3,16 @@
  * slow-start batches and deleting the best victims first, adopts matching orphans and releases pods that stop
  * matching, and reports replicas / fullyLabeledReplicas / readyReplicas / availableReplicas and ReplicaFailure.
  */
-import type { Condition } from '../api/meta.js';
+import type { Condition, LabelSelector } from '../api/meta.js';
 import type { Pod, ReplicaSet } from '../api/types.js';
 import type { Cluster } from '../cluster.js';
-import type { TimerHandle } from '../clock.js';
+import { toRfc3339, type TimerHandle } from '../clock.js';
 import { ApiError } from '../errors.js';
-import { fromLabelSelector, matches } from '../selectors.js';
+import { fromLabelSelector, matches, type Selector } from '../selectors.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
-import { claim, claimCandidates, OrphanIndex } from './replicaSetOwnership.js';
+import { claim, OrphanIndex, ownedMatching } from './replicaSetOwnership.js';
 import {
-  BURST_REPLICAS, controllerRefOf, isPodActive, isPodAvailable, isPodReady, podAvailableAt, podFromTemplate, podsToDelete,
+  BURST_REPLICAS, controllerRefOf, isPodActive, podAvailableAt, podFromTemplate, podsToDelete,
   slowStartBatches,
 } from './replicaSetPods.js';
 
@@ -29,26 +29,39 @@ const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? '
 
 /** calculateStatus (replica_set_utils.go), with the API's omitempty: zero counts are left out. */
 export function replicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], now: number, manageError: string | undefined): ReplicaSetStatus {
-  const templateLabels = rs.spec.template.metadata?.labels ?? {};
+  const templateLabels = Object.entries(rs.spec.template.metadata?.labels ?? {});
   const minReady = rs.spec.minReadySeconds ?? 0;
   let fullyLabeled = 0;
   let ready = 0;
   let available = 0;
   for (const p of pods) {
-    if (Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)) fullyLabeled++;
-    if (isPodReady(p)) {
-      ready++;
-      if (isPodAvailable(p, minReady, now)) available++;
+    const labels = p.metadata.labels;
+    let full = true;
+    for (const [k, v] of templateLabels) {
+      if (labels?.[k] !== v) {
+        full = false;
+        break;
+      }
+    }
+    if (full) fullyLabeled++;
+    const conditions = p.status?.conditions;
+    if (!conditions) continue;
+    for (const c of conditions) {
+      if (c.type !== 'Ready') continue;
+      if (c.status === 'True') {
+        ready++;
+        if (!minReady || (c.lastTransitionTime && Date.parse(c.lastTransitionTime) + minReady * 1000 < now)) available++;
+      }
+      break;
     }
   }
-  let conditions = [...(rs.status?.conditions ?? [])];
+  let conditions = rs.status?.conditions ?? [];
   const failure = conditions.find((c) => c.type === 'ReplicaFailure');
   if (manageError !== undefined && !failure) {
     const diff = pods.length - (rs.spec.replicas ?? 1);
     const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
-    const now3339 = new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-    const cond: Condition = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: now3339, ...(reason ? { reason } : {}), message: manageError };
-    conditions.push(cond);
+    const cond: Condition = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: toRfc3339(now), ...(reason ? { reason } : {}), message: manageError };
+    conditions = [...conditions, cond];
   } else if (manageError === undefined && failure) {
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
   }
@@ -62,6 +75,14 @@ export function replicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], now: numb
   };
 }
 
+/** updateReplicaSetStatus's skip test: counts, observedGeneration and conditions unchanged. */
+function sameStatus(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean {
+  if (!a) return false;
+  return a.replicas === b.replicas && a.fullyLabeledReplicas === b.fullyLabeledReplicas && a.readyReplicas === b.readyReplicas
+    && a.availableReplicas === b.availableReplicas && a.observedGeneration === b.observedGeneration
+    && (a.conditions === b.conditions || JSON.stringify(a.conditions) === JSON.stringify(b.conditions));
+}
+
 export class ReplicaSetController implements Controller {
   readonly name = REPLICASET_CONTROLLER;
   readonly queue = new WorkQueue();
@@ -70,12 +91,16 @@ export class ReplicaSetController implements Controller {
   private readonly podOwner = new Map<string, string>();
   private readonly availabilityTimers = new Map<string, TimerHandle>();
   private readonly retries = new Map<string, { failures: number; timer: TimerHandle }>();
+  private readonly selectors = new Map<string, { source: LabelSelector; parsed: Selector }>();
+  /** Set while this controller writes a status: the watch event that write causes needs no sync. */
+  private writingStatus = false;
 
   constructor(private readonly cluster: Cluster) {
     const api = cluster.api;
     api.watch({ kinds: ['ReplicaSet'] }, (e) => {
-      const key = keyOf(e.object.metadata.namespace, e.object.metadata.name!);
-      this.queue.add(key);
+      // Our own status write changes nothing a sync reads: no need to sync again for it.
+      if (e.type === 'MODIFIED' && this.writingStatus) return;
+      this.queue.add(keyOf(e.object.metadata.namespace, e.object.metadata.name!));
     });
     this.orphanPods = new OrphanIndex<Pod>(api, 'Pod', (pod, type) => this.podChanged(pod, type));
     for (const rs of api.store.list('ReplicaSet')) this.queue.add(keyOf(rs.metadata.namespace, rs.metadata.name!));
@@ -109,41 +134,56 @@ export class ReplicaSetController implements Controller {
     this.cluster.clock.cancel(this.availabilityTimers.get(key));
     this.availabilityTimers.delete(key);
     if (!rs) {
-      const retry = this.retries.get(key);
-      if (retry) this.cluster.clock.cancel(retry.timer);
-      this.retries.delete(key);
+      this.clearRetry(key);
+      this.selectors.delete(key);
       return;
     }
-    const selector = fromLabelSelector(rs.spec.selector);
-    const candidates = claimCandidates(api, rs, 'Pod', this.orphanPods).filter(isPodActive);
-    let pods = claim(api, rs, selector, candidates);
+    const selector = this.selectorOf(key, rs);
+    let pods = ownedMatching<Pod>(api, rs, 'Pod', selector, isPodActive);
+    const orphans = this.orphanPods.in(namespace);
+    if (orphans.length > 0) pods = pods.concat(claim(api, rs, selector, orphans.filter(isPodActive)));
 
     let manageError: string | undefined;
     if (!rs.metadata.deletionTimestamp) {
-      manageError = this.manageReplicas(rs, pods);
-      if (manageError === undefined) {
-        const retry = this.retries.get(key);
-        if (retry) this.cluster.clock.cancel(retry.timer);
-        this.retries.delete(key);
-      } else {
-        this.scheduleRetry(key);
-      }
-      pods = claimCandidates(api, rs, 'Pod', this.orphanPods).filter((p) => isPodActive(p) && controllerRefOf(p)?.uid === rs.metadata.uid);
+      const diff = pods.length - (rs.spec.replicas ?? 1);
+      manageError = diff === 0 ? undefined : this.manageReplicas(rs, pods, diff);
+      if (manageError === undefined) this.clearRetry(key);
+      else this.scheduleRetry(key);
+      if (diff !== 0) pods = ownedMatching<Pod>(api, rs, 'Pod', selector, isPodActive);
     }
 
     const now = this.cluster.clock.now();
     const current = api.get('ReplicaSet', namespace, name) ?? rs;
     const status = replicaSetStatus(current, pods, now, manageError);
-    if (JSON.stringify(status) !== JSON.stringify(current.status ?? {})) {
-      api.updateStatus({ ...current, status });
+    if (!sameStatus(current.status, status)) {
+      this.writingStatus = true;
+      try {
+        api.updateStatus({ ...current, status });
+      } finally {
+        this.writingStatus = false;
+      }
     }
     this.scheduleAvailabilityCheck(key, current, pods, now);
   }
 
+  /** The parsed selector, kept while the ReplicaSet's selector (immutable in the API) stays the same object. */
+  private selectorOf(key: string, rs: ReplicaSet): Selector {
+    const cached = this.selectors.get(key);
+    if (cached && cached.source === rs.spec.selector) return cached.parsed;
+    const parsed = fromLabelSelector(rs.spec.selector);
+    this.selectors.set(key, { source: rs.spec.selector, parsed });
+    return parsed;
+  }
+
+  private clearRetry(key: string): void {
+    const retry = this.retries.get(key);
+    if (retry) this.cluster.clock.cancel(retry.timer);
+    this.retries.delete(key);
+  }
+
   /** manageReplicas: creates or deletes pods towards spec.replicas; returns the error text of a failed call. */
-  private manageReplicas(rs: ReplicaSet, pods: readonly Pod[]): string | undefined {
+  private manageReplicas(rs: ReplicaSet, pods: readonly Pod[], diff: number): string | undefined {
     const api = this.cluster.api;
-    const diff = pods.length - (rs.spec.replicas ?? 1);
     if (diff < 0) {
       const count = Math.min(-diff, BURST_REPLICAS);
       for (const batch of slowStartBatches(count)) {

@@ -187,18 +187,34 @@ function deleteBefore(a: Candidate, b: Candidate, now: number): boolean {
  */
 export function podsToDelete(pods: readonly Pod[], related: readonly Pod[], count: number, now: number): Pod[] {
   if (count >= pods.length) return [...pods];
-  return rankPodsForDeletion(pods, related, now).slice(0, count);
+  if (count > 4) return rankPodsForDeletion(pods, related, now).slice(0, count);
+  // A rolling update takes a pod or two at a time: pick the first few without sorting them all.
+  const cs = candidates(pods, related);
+  const out: Pod[] = [];
+  for (let k = 0; k < count; k++) {
+    let best = -1;
+    for (let i = 0; i < cs.length; i++) {
+      if (cs[i] && (best < 0 || deleteBefore(cs[i]!, cs[best]!, now))) best = i;
+    }
+    out.push(cs[best]!.pod);
+    cs[best] = undefined;
+  }
+  return out;
 }
 
-/** Every pod in deletion order, first deleted first. */
-export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[], now: number): Pod[] {
+function candidates(pods: readonly Pod[], related: readonly Pod[]): (Candidate | undefined)[] {
   const onNode = new Map<string, number>();
   for (const p of related) {
     if (!isPodActive(p)) continue;
     const node = p.spec.nodeName ?? '';
     onNode.set(node, (onNode.get(node) ?? 0) + 1);
   }
-  const cs = pods.map((p) => candidate(p, onNode.get(p.spec.nodeName ?? '') ?? 0));
+  return pods.map((p) => candidate(p, onNode.get(p.spec.nodeName ?? '') ?? 0));
+}
+
+/** Every pod in deletion order, first deleted first. */
+export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[], now: number): Pod[] {
+  const cs = candidates(pods, related) as Candidate[];
   cs.sort((a, b) => (deleteBefore(a, b, now) ? -1 : deleteBefore(b, a, now) ? 1 : 0));
   return cs.map((c) => c.pod);
 }

@@ -47,9 +47,18 @@ function withoutHash(t: PodTemplateSpec): PodTemplateSpec {
   return { ...t, metadata: { ...(t.metadata ?? {}), labels } };
 }
 
+/** Stored objects never change, so each template's comparable form is computed once. */
+const comparable = new WeakMap<PodTemplateSpec, string>();
+
+function comparableForm(t: PodTemplateSpec): string {
+  let s = comparable.get(t);
+  if (s === undefined) comparable.set(t, (s = canonicalJson(withoutHash(t)) ?? ''));
+  return s;
+}
+
 /** EqualIgnoreHash: the templates are semantically equal once pod-template-hash is dropped from both. */
 export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+  return a === b || comparableForm(a) === comparableForm(b);
 }
 
 const created = (rs: ReplicaSet): number => Date.parse(rs.metadata.creationTimestamp ?? '') || 0;
