@@ -1212,10 +1212,12 @@ function validatePersistentVolumeClaim(errs: Errs, pvc: PersistentVolumeClaim, o
   validateClaimSpec(errs, spec, 'spec');
   if (!old) return;
   const prev = old.spec ?? {};
-  // The volume binder may set volumeName once; storage requests may change (expansion); the rest is fixed.
+  // The volume binder may set volumeName once; storage requests may change (expansion); a claim without a class
+  // may get one (the default class, assigned retroactively); the rest is fixed.
   const strip = (s: PersistentVolumeClaimSpec, volumeName: string | undefined): unknown => ({
     ...s,
     volumeName,
+    storageClassName: prev.storageClassName === undefined ? undefined : s.storageClassName,
     resources: { ...(s.resources ?? {}), requests: undefined },
   });
   const volumeName = prev.volumeName ? spec.volumeName : undefined;
