@@ -10,9 +10,10 @@ import { toRfc3339, type TimerHandle } from '../clock.js';
 import { ApiError } from '../errors.js';
 import { fromLabelSelector, matches, type Selector } from '../selectors.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
-import { claim, OrphanIndex, ownedMatching } from './replicaSetOwnership.js';
+import { claim, OrphanIndex, release } from './replicaSetOwnership.js';
+import { Tallies } from './replicaSetTally.js';
 import {
-  BURST_REPLICAS, controllerRefOf, isPodActive, podAvailableAt, podFromTemplate, podsToDelete,
+  BURST_REPLICAS, controllerRefOf, isPodActive, podFromTemplate, podsToDelete,
   slowStartBatches,
 } from './replicaSetPods.js';
 
@@ -27,38 +28,19 @@ export type ReplicaSetStatus = NonNullable<ReplicaSet['status']>;
 
 const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? 'default'}/${name}`;
 
+export interface ReplicaCounts {
+  replicas: number;
+  fullyLabeled: number;
+  ready: number;
+  available: number;
+}
+
 /** calculateStatus (replica_set_utils.go), with the API's omitempty: zero counts are left out. */
-export function replicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], now: number, manageError: string | undefined): ReplicaSetStatus {
-  const templateLabels = Object.entries(rs.spec.template.metadata?.labels ?? {});
-  const minReady = rs.spec.minReadySeconds ?? 0;
-  let fullyLabeled = 0;
-  let ready = 0;
-  let available = 0;
-  for (const p of pods) {
-    const labels = p.metadata.labels;
-    let full = true;
-    for (const [k, v] of templateLabels) {
-      if (labels?.[k] !== v) {
-        full = false;
-        break;
-      }
-    }
-    if (full) fullyLabeled++;
-    const conditions = p.status?.conditions;
-    if (!conditions) continue;
-    for (const c of conditions) {
-      if (c.type !== 'Ready') continue;
-      if (c.status === 'True') {
-        ready++;
-        if (!minReady || (c.lastTransitionTime && Date.parse(c.lastTransitionTime) + minReady * 1000 < now)) available++;
-      }
-      break;
-    }
-  }
+export function replicaSetStatus(rs: ReplicaSet, counts: ReplicaCounts, now: number, manageError: string | undefined): ReplicaSetStatus {
   let conditions = rs.status?.conditions ?? [];
   const failure = conditions.find((c) => c.type === 'ReplicaFailure');
   if (manageError !== undefined && !failure) {
-    const diff = pods.length - (rs.spec.replicas ?? 1);
+    const diff = counts.replicas - (rs.spec.replicas ?? 1);
     const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
     const cond: Condition = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: toRfc3339(now), ...(reason ? { reason } : {}), message: manageError };
     conditions = [...conditions, cond];
@@ -66,10 +48,10 @@ export function replicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], now: numb
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
   }
   return {
-    replicas: pods.length,
-    ...(fullyLabeled ? { fullyLabeledReplicas: fullyLabeled } : {}),
-    ...(ready ? { readyReplicas: ready } : {}),
-    ...(available ? { availableReplicas: available } : {}),
+    replicas: counts.replicas,
+    ...(counts.fullyLabeled ? { fullyLabeledReplicas: counts.fullyLabeled } : {}),
+    ...(counts.ready ? { readyReplicas: counts.ready } : {}),
+    ...(counts.available ? { availableReplicas: counts.available } : {}),
     ...(rs.metadata.generation ? { observedGeneration: rs.metadata.generation } : {}),
     ...(conditions.length ? { conditions } : {}),
   };
@@ -94,9 +76,11 @@ export class ReplicaSetController implements Controller {
   private readonly selectors = new Map<string, { source: LabelSelector; parsed: Selector }>();
   /** Set while this controller writes a status: the watch event that write causes needs no sync. */
   private writingStatus = false;
+  private readonly tallies: Tallies;
 
   constructor(private readonly cluster: Cluster) {
     const api = cluster.api;
+    this.tallies = new Tallies(api.store);
     api.watch({ kinds: ['ReplicaSet'] }, (e) => {
       // Our own status write changes nothing a sync reads: no need to sync again for it.
       if (e.type === 'MODIFIED' && this.writingStatus) return;
@@ -111,7 +95,11 @@ export class ReplicaSetController implements Controller {
     const ref = controllerRefOf(pod);
     const ownerKey = ref?.kind === 'ReplicaSet' ? keyOf(pod.metadata.namespace, ref.name) : undefined;
     const previous = this.podOwner.get(uid);
-    if (previous !== undefined && previous !== ownerKey) this.queue.add(previous);
+    if (previous !== undefined && previous !== ownerKey) {
+      this.tallies.forgetPod(previous, uid);
+      this.queue.add(previous);
+    }
+    if (ownerKey) this.tallies.observe(ownerKey, pod, type === 'DELETED');
     if (type === 'DELETED' || !ownerKey) this.podOwner.delete(uid);
     else this.podOwner.set(uid, ownerKey);
     if (ownerKey) {
@@ -136,25 +124,27 @@ export class ReplicaSetController implements Controller {
     if (!rs) {
       this.clearRetry(key);
       this.selectors.delete(key);
+      this.tallies.drop(key);
       return;
     }
-    const selector = this.selectorOf(key, rs);
-    let pods = ownedMatching<Pod>(api, rs, 'Pod', selector, isPodActive);
+    const tally = this.tallies.of(key, rs);
+    if (!rs.metadata.deletionTimestamp) for (const stray of [...tally.stray.values()]) release(api, stray, rs.metadata.uid!);
     const orphans = this.orphanPods.in(namespace);
-    if (orphans.length > 0) pods = pods.concat(claim(api, rs, selector, orphans.filter(isPodActive)));
+    if (orphans.length > 0) claim(api, rs, this.selectorOf(key, rs), orphans.filter(isPodActive));
 
     let manageError: string | undefined;
     if (!rs.metadata.deletionTimestamp) {
-      const diff = pods.length - (rs.spec.replicas ?? 1);
-      manageError = diff === 0 ? undefined : this.manageReplicas(rs, pods, diff);
+      const diff = tally.counted - (rs.spec.replicas ?? 1);
+      manageError = diff === 0 ? undefined : this.manageReplicas(rs, tally.pods(), diff);
       if (manageError === undefined) this.clearRetry(key);
       else this.scheduleRetry(key);
-      if (diff !== 0) pods = ownedMatching<Pod>(api, rs, 'Pod', selector, isPodActive);
     }
 
     const now = this.cluster.clock.now();
     const current = api.get('ReplicaSet', namespace, name) ?? rs;
-    const status = replicaSetStatus(current, pods, now, manageError);
+    const { available, next } = tally.availability(current.spec.minReadySeconds ?? 0, now);
+    const counts = { replicas: tally.counted, fullyLabeled: tally.fullyLabeled, ready: tally.ready, available };
+    const status = replicaSetStatus(current, counts, now, manageError);
     if (!sameStatus(current.status, status)) {
       this.writingStatus = true;
       try {
@@ -163,7 +153,13 @@ export class ReplicaSetController implements Controller {
         this.writingStatus = false;
       }
     }
-    this.scheduleAvailabilityCheck(key, current, pods, now);
+    // The real controller re-checks minReadySeconds + 1 s after a pod turns Ready.
+    if (next !== Infinity) {
+      this.availabilityTimers.set(key, this.cluster.clock.at(next + 1000, () => {
+        this.availabilityTimers.delete(key);
+        this.queue.add(key);
+      }));
+    }
   }
 
   /** The parsed selector, kept while the ReplicaSet's selector (immutable in the API) stays the same object. */
@@ -241,23 +237,6 @@ export class ReplicaSetController implements Controller {
     const out: Pod[] = [];
     for (const s of siblings) for (const p of store.dependents(s.metadata.uid!)) if (p.kind === 'Pod') out.push(p);
     return out;
-  }
-
-  /** Requeue when the next Ready pod becomes available (the real controller re-checks minReadySeconds + 1 s after Ready). */
-  private scheduleAvailabilityCheck(key: string, rs: ReplicaSet, pods: readonly Pod[], now: number): void {
-    const minReady = rs.spec.minReadySeconds ?? 0;
-    if (!minReady) return;
-    let next = Infinity;
-    for (const p of pods) {
-      const at = podAvailableAt(p, minReady);
-      if (at === undefined || at === -Infinity || at === Infinity || at < now) continue;
-      next = Math.min(next, at + 1000);
-    }
-    if (next === Infinity) return;
-    this.availabilityTimers.set(key, this.cluster.clock.at(next, () => {
-      this.availabilityTimers.delete(key);
-      this.queue.add(key);
-    }));
   }
 
   private scheduleRetry(key: string): void {

@@ -108,7 +108,8 @@ function adopt<T extends AnyObject>(api: ApiServer, o: T, owner: KubeObject): T 
   }
 }
 
-function release(api: ApiServer, o: AnyObject, ownerUid: string): void {
+/** Drops the owner's reference from an object it controlled (ReleasePod / ReleaseReplicaSet). */
+export function release(api: ApiServer, o: AnyObject, ownerUid: string): void {
   const current = api.store.get(o.kind as KindName, o.metadata.namespace, o.metadata.name!);
   if (!current || current.metadata.uid !== o.metadata.uid) return;
   const refs = (current.metadata.ownerReferences ?? []).filter((r) => r.uid !== ownerUid);

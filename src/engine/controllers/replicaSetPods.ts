@@ -114,11 +114,9 @@ function maxRestarts(pod: Pod): { regular: number; sidecar: number } {
   return { regular, sidecar };
 }
 
-/** A pod with what the ranking reads, computed once. */
+/** What the ranking reads from a pod, computed once per stored version. */
 interface Candidate {
   pod: Pod;
-  /** Active pods of the same owner family on the pod's node (more doubled-up goes first). */
-  rank: number;
   assigned: boolean;
   phase: number;
   ready: boolean;
@@ -129,20 +127,27 @@ interface Candidate {
   uid: string;
 }
 
-function candidate(pod: Pod, rank: number): Candidate {
-  const ready = isPodReady(pod);
-  return {
-    pod,
-    rank,
-    assigned: !!pod.spec.nodeName,
-    phase: PHASE_ORDINAL[pod.status?.phase ?? ''] ?? 0,
-    ready,
-    cost: deletionCost(pod),
-    readyTime: ready ? parseTime(podReadyCondition(pod)?.lastTransitionTime) : undefined,
-    restarts: maxRestarts(pod),
-    created: parseTime(pod.metadata.creationTimestamp),
-    uid: pod.metadata.uid ?? '',
-  };
+/** Stored pods never change, so what the ranking reads from one is computed once. */
+const candidateCache = new WeakMap<Pod, Candidate>();
+
+function candidate(pod: Pod): Candidate {
+  let c = candidateCache.get(pod);
+  if (!c) {
+    const ready = isPodReady(pod);
+    c = {
+      pod,
+      assigned: !!pod.spec.nodeName,
+      phase: PHASE_ORDINAL[pod.status?.phase ?? ''] ?? 0,
+      ready,
+      cost: deletionCost(pod),
+      readyTime: ready ? parseTime(podReadyCondition(pod)?.lastTransitionTime) : undefined,
+      restarts: maxRestarts(pod),
+      created: parseTime(pod.metadata.creationTimestamp),
+      uid: pod.metadata.uid ?? '',
+    };
+    candidateCache.set(pod, c);
+  }
+  return c;
 }
 
 /** afterOrZero: a missing time sorts first, otherwise the later time first. */
@@ -167,18 +172,31 @@ function byTimeRank(t1: number | undefined, t2: number | undefined, a: Candidate
   return diff < 0;
 }
 
-/** ActivePodsWithRanks.Less: whether `a` should be deleted before `b`. */
-function deleteBefore(a: Candidate, b: Candidate, now: number): boolean {
+/**
+ * ActivePodsWithRanks.Less: whether `a` should be deleted before `b`; the rank of a pod is how many active related
+ * pods share its node.
+ */
+function deleteBefore(a: Candidate, rankA: number, b: Candidate, rankB: number, now: number): boolean {
   if (a.assigned !== b.assigned) return !a.assigned;
   if (a.phase !== b.phase) return a.phase < b.phase;
   if (a.ready !== b.ready) return !a.ready;
   if (a.cost !== b.cost) return a.cost < b.cost;
-  if (a.rank !== b.rank) return a.rank > b.rank;
+  if (rankA !== rankB) return rankA > rankB;
   if (a.ready && b.ready && a.readyTime !== b.readyTime) return byTimeRank(a.readyTime, b.readyTime, a, b, now);
   if (a.restarts.regular !== b.restarts.regular) return a.restarts.regular > b.restarts.regular;
   if (a.restarts.sidecar !== b.restarts.sidecar) return a.restarts.sidecar > b.restarts.sidecar;
   if (a.created !== b.created) return byTimeRank(a.created, b.created, a, b, now);
   return false;
+}
+
+function nodeCounts(related: readonly Pod[]): Map<string, number> {
+  const onNode = new Map<string, number>();
+  for (const p of related) {
+    if (!isPodActive(p)) continue;
+    const node = p.spec.nodeName ?? '';
+    onNode.set(node, (onNode.get(node) ?? 0) + 1);
+  }
+  return onNode;
 }
 
 /**
@@ -189,32 +207,27 @@ export function podsToDelete(pods: readonly Pod[], related: readonly Pod[], coun
   if (count >= pods.length) return [...pods];
   if (count > 4) return rankPodsForDeletion(pods, related, now).slice(0, count);
   // A rolling update takes a pod or two at a time: pick the first few without sorting them all.
-  const cs = candidates(pods, related);
+  const onNode = nodeCounts(related);
+  const cs = pods.map(candidate);
+  const ranks = pods.map((p) => onNode.get(p.spec.nodeName ?? '') ?? 0);
+  const taken = new Set<number>();
   const out: Pod[] = [];
   for (let k = 0; k < count; k++) {
     let best = -1;
     for (let i = 0; i < cs.length; i++) {
-      if (cs[i] && (best < 0 || deleteBefore(cs[i]!, cs[best]!, now))) best = i;
+      if (taken.has(i)) continue;
+      if (best < 0 || deleteBefore(cs[i]!, ranks[i]!, cs[best]!, ranks[best]!, now)) best = i;
     }
-    out.push(cs[best]!.pod);
-    cs[best] = undefined;
+    taken.add(best);
+    out.push(pods[best]!);
   }
   return out;
 }
 
-function candidates(pods: readonly Pod[], related: readonly Pod[]): (Candidate | undefined)[] {
-  const onNode = new Map<string, number>();
-  for (const p of related) {
-    if (!isPodActive(p)) continue;
-    const node = p.spec.nodeName ?? '';
-    onNode.set(node, (onNode.get(node) ?? 0) + 1);
-  }
-  return pods.map((p) => candidate(p, onNode.get(p.spec.nodeName ?? '') ?? 0));
-}
-
 /** Every pod in deletion order, first deleted first. */
 export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[], now: number): Pod[] {
-  const cs = candidates(pods, related) as Candidate[];
-  cs.sort((a, b) => (deleteBefore(a, b, now) ? -1 : deleteBefore(b, a, now) ? 1 : 0));
-  return cs.map((c) => c.pod);
+  const onNode = nodeCounts(related);
+  const items = pods.map((p) => ({ c: candidate(p), rank: onNode.get(p.spec.nodeName ?? '') ?? 0 }));
+  items.sort((a, b) => (deleteBefore(a.c, a.rank, b.c, b.rank, now) ? -1 : deleteBefore(b.c, b.rank, a.c, a.rank, now) ? 1 : 0));
+  return items.map((i) => i.c.pod);
 }
