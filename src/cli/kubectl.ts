@@ -8,6 +8,7 @@ import { describeCommand } from './commands/describe.js';
 import { getCommand } from './commands/get.js';
 import { logsCommand } from './commands/logs.js';
 import { cordonCommands, deleteCommand, scaleCommand, setCommand } from './commands/mutate.js';
+import { drainCommand, nodeCommand } from './commands/nodes.js';
 import { rolloutCommand } from './commands/rollout.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -20,6 +21,8 @@ export const COMMANDS: readonly Command[] = [
   rolloutCommand,
   setCommand,
   ...cordonCommands,
+  drainCommand,
+  nodeCommand,
 ];
 
 export const HELP_FLAG: Flag = { name: 'help', short: 'h', kind: 'boolean', help: 'show this help' };

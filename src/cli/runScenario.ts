@@ -25,8 +25,10 @@ export async function runScenario(scenario: Scenario, output: ScenarioOutput): P
   const start = cluster.clock.now();
   try {
     for (const { time, step } of occurrences(scenario.steps)) {
-      cluster.advanceTo(start + time);
-      output.write(stepHeader(time, step.run));
+      // A command that blocks in simulated time (drain waits for its pods) delays the steps after it, as it would
+      // delay the next line of a shell script; the header shows when a step really ran.
+      if (cluster.clock.now() < start + time) cluster.advanceTo(start + time);
+      output.write(stepHeader(cluster.clock.now() - start, step.run));
       const code = await executeCommand(commandArgv(step.run), { cluster, cwd, out: output.write, err: output.write });
       if (code !== 0) exit = 1;
     }

@@ -18,12 +18,6 @@ function revisionFlag(value: string | undefined, flag: string): number | undefin
   return Number(value);
 }
 
-function opsFor(kind: RolloutKind, sub: Sub): RolloutOps<RolloutKind> {
-  const ops = rolloutOps(kind);
-  if (!ops) throw new ActionError(`rollout ${sub} of ${kindInfo(kind)!.plural} is not available in this build`);
-  return ops as RolloutOps<RolloutKind>;
-}
-
 function workload(ctx: CommandContext, kind: RolloutKind, namespace: string, name: string): AnyObject {
   const o = ctx.cluster.get(kind, namespace, name);
   if (!o) throw notFound(qualifiedResource(kindInfo(kind)!), name);
@@ -56,7 +50,7 @@ export const rolloutCommand: Command = {
         return;
     }
     if (!isRolloutKind(kind.kind)) throw new ActionError(`no rollout history found for ${kind.plural}: only deployments, statefulsets and daemonsets have revisions`);
-    const ops = opsFor(kind.kind, sub as Sub);
+    const ops = rolloutOps(kind.kind) as RolloutOps<RolloutKind>;
     const object = workload(ctx, kind.kind, namespace, name) as never;
     switch (sub as Sub) {
       case 'undo':

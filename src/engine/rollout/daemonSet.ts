@@ -83,7 +83,7 @@ export const daemonSetRollout: RolloutOps<'DaemonSet'> = {
     return daemonSetStatus(ds);
   },
   history(ds, reader, options) {
-    return historyText(revisionHistory(reader, ds), options?.revision);
+    return historyText(revisionHistory(reader, ds), `daemonset.apps/${ds.metadata.name}`, options?.revision);
   },
   undo(client, ds, options) {
     return undoToRevision(client, ds, `daemonset.apps/${ds.metadata.name}`, options?.toRevision ?? 0);

@@ -32,19 +32,21 @@ export function ownedPods(reader: ClusterReader, owner: KubeObject): Pod[] {
 }
 
 /** printHistory: the REVISION / CHANGE-CAUSE table, or one revision's pod template. */
-export function historyText(revisions: readonly ControllerRevision[], revision?: number): string {
+/** `kubectl rollout history` for ControllerRevision kinds, as printed: the NamePrinter line, then the table or template. */
+export function historyText(revisions: readonly ControllerRevision[], ref: string, revision?: number): string {
+  const head = (operation: string, body: string) => `${ref} ${operation}\n${body.endsWith('\n') ? body : `${body}\n`}`;
   const byNumber = new Map<number, ControllerRevision>();
   for (const r of revisions) byNumber.set(r.revision, r);
-  if (byNumber.size === 0) return 'No rollout history found.';
+  if (byNumber.size === 0) return head('', 'No rollout history found.');
   if (revision !== undefined && revision > 0) {
     const r = byNumber.get(revision);
     if (!r) throw new ActionError('unable to find the specified revision');
     const template = templateOf(r);
     if (!template) throw new ActionError(`unable to parse history ${r.metadata.name}`);
-    return describeTemplate(template);
+    return head(`with revision #${revision}`, describeTemplate(template));
   }
   const rows = [...byNumber.keys()].sort((a, b) => a - b).map((n) => [String(n), byNumber.get(n)!.metadata.annotations?.[CHANGE_CAUSE] || '<none>']);
-  return tabulate([['REVISION', 'CHANGE-CAUSE'], ...rows]);
+  return head('', tabulate([['REVISION', 'CHANGE-CAUSE'], ...rows]));
 }
 
 /** kubectl's rollback for ControllerRevision kinds: the revision's template is patched back onto the object. */
@@ -242,7 +244,7 @@ export const statefulSetRollout: RolloutOps<'StatefulSet'> = {
     return statefulSetStatus(sts);
   },
   history(sts, reader, options) {
-    return historyText(revisionHistory(reader, sts), options?.revision);
+    return historyText(revisionHistory(reader, sts), stsRef(sts.metadata.name!), options?.revision);
   },
   undo(client, sts, options) {
     return undoToRevision(client, sts, stsRef(sts.metadata.name!), options?.toRevision ?? 0);
