@@ -42,24 +42,6 @@ export class OrphanIndex<T extends AnyObject> {
   }
 }
 
-/**
- * The owner's dependents of a kind that it controls and that pass `keep` (one pass, no copies): the hot path of a
- * sync. Owned objects that stop matching `selector` are released (unless the owner is being deleted).
- */
-export function ownedMatching<T extends AnyObject>(api: ApiServer, owner: KubeObject, kind: KindName, selector: Selector, keep: (o: T) => boolean): T[] {
-  const uid = owner.metadata.uid!;
-  const out: T[] = [];
-  for (const d of api.store.dependents(uid)) {
-    if (d.kind !== kind || !keep(d as T)) continue;
-    const refs = d.metadata.ownerReferences!;
-    const ref = refs.length === 1 ? refs[0] : controllerRefOf(d);
-    if (ref?.uid !== uid || ref.controller !== true) continue;
-    if (matches(selector, d.metadata.labels)) out.push(d as T);
-    else if (!owner.metadata.deletionTimestamp) release(api, d, uid);
-  }
-  return out;
-}
-
 /** The owner's dependents of a kind that it controls, plus the orphans of its namespace: what a claim looks at. */
 export function claimCandidates<T extends AnyObject>(api: ApiServer, owner: KubeObject, kind: KindName, orphans: OrphanIndex<T>): T[] {
   const uid = owner.metadata.uid!;

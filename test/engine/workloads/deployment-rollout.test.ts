@@ -115,6 +115,9 @@ describe('RollingUpdate', () => {
     }
     s.c.advance(60_000);
     expect(s.scaling).toHaveLength(6);
+    const progress = deploymentRollout.progress(s.deploy(), s.c);
+    expect(progress).toMatchObject({ desired: 15, updated: 7, ready: 11, available: 11, step: `scaling up ${next} from 0 to 7`, complete: false });
+    expect(progress.revisions).toEqual([{ revision: 2, name: next, pods: 7, current: true }, { revision: 1, name: old, pods: 11, current: false }]);
   });
 
   it('keeps revisionHistoryLimit old ReplicaSets once a rollout completes', () => {
