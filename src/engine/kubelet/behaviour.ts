@@ -86,8 +86,18 @@ function pullFailure(text: string | undefined): PullFailure | undefined {
   return v === 'unauthorized' || v === 'denied' ? 'unauthorized' : 'not-found';
 }
 
+const NO_BEHAVIOUR: ContainerBehaviour = Object.freeze({ exitCode: 0 });
+
 export function containerBehaviour(annotations: Readonly<Record<string, string>> | undefined, container: string): ContainerBehaviour {
   const a = annotations ?? {};
+  let any = false;
+  for (const k in a) {
+    if (k.startsWith(ANNOTATION_PREFIX)) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return NO_BEHAVIOUR;
   const get = (key: string) => lookup(a, key, container);
   const crash = parseDurationMs(get(ANNOTATIONS.crashAfter));
   const exit = parseDurationMs(get(ANNOTATIONS.exitAfter));

@@ -39,6 +39,7 @@ interface Instance {
   process: ContainerProcess;
   fs: VirtualFs;
   env: Map<string, string>;
+  startedAt: string;
 }
 
 export interface ContainerUsage {
@@ -200,26 +201,27 @@ export class ContainerRuntime implements ProbeTarget {
     if (probe.httpGet) {
       const g = probe.httpGet;
       const port = this.resolvePort(g.port);
-      const host = g.host || ip;
-      const url = `${(g.scheme ?? 'HTTP').toLowerCase()}://${hostPort(host, port)}${g.path ?? '/'}`;
-      if (!p.listening(port, now)) return { result: 'Failure', output: `Get "${url}": dial tcp ${hostPort(host, port)}: connect: connection refused` };
+      if (!p.listening(port, now)) {
+        const addr = hostPort(g.host || ip, port);
+        return { result: 'Failure', output: `Get "${(g.scheme ?? 'HTTP').toLowerCase()}://${addr}${g.path ?? '/'}": dial tcp ${addr}: connect: connection refused` };
+      }
       if (failing) return { result: 'Failure', output: `HTTP probe failed with statuscode: ${kind === 'liveness' ? 500 : 503}` };
-      return { result: 'Success', output: '' };
+      return SUCCESS;
     }
     if (probe.tcpSocket) {
       const port = this.resolvePort(probe.tcpSocket.port);
-      const addr = hostPort(probe.tcpSocket.host || ip, port);
-      if (!p.listening(port, now)) return { result: 'Failure', output: `dial tcp ${addr}: connect: connection refused` };
-      if (failing) return { result: 'Failure', output: `dial tcp ${addr}: i/o timeout` };
-      return { result: 'Success', output: '' };
+      if (!p.listening(port, now)) return { result: 'Failure', output: `dial tcp ${hostPort(probe.tcpSocket.host || ip, port)}: connect: connection refused` };
+      if (failing) return { result: 'Failure', output: `dial tcp ${hostPort(probe.tcpSocket.host || ip, port)}: i/o timeout` };
+      return SUCCESS;
     }
     if (probe.grpc) {
-      const addr = hostPort(ip, probe.grpc.port);
-      if (!p.listening(probe.grpc.port, now)) return { result: 'Failure', output: `timeout: failed to connect service "${addr}" within ${timeoutSeconds}s` };
+      if (!p.listening(probe.grpc.port, now)) {
+        return { result: 'Failure', output: `timeout: failed to connect service "${hostPort(ip, probe.grpc.port)}" within ${timeoutSeconds}s` };
+      }
       if (failing) return { result: 'Failure', output: 'service unhealthy (responded with "NOT_SERVING")' };
-      return { result: 'Success', output: '' };
+      return SUCCESS;
     }
-    return { result: 'Success', output: '' };
+    return SUCCESS;
   }
 
   private resolvePort(port: number | string): number {
@@ -372,7 +374,7 @@ export class ContainerRuntime implements ProbeTarget {
         if (serving && this.startupOk && !this.readinessOk) this.readinessProbe()?.trigger();
       },
     });
-    this.instance = { id: `containerd://${hexId(64, seed, 'container', identity)}`, image: ref, imageID: imageID(ref, seed), process, fs, env };
+    this.instance = { id: `containerd://${hexId(64, seed, 'container', identity)}`, image: ref, imageID: imageID(ref, seed), process, fs, env, startedAt: toRfc3339(process.startedAt) };
     this.phase = 'running';
     this.waiting = undefined;
     this.stopIntent = undefined;
@@ -434,7 +436,7 @@ export class ContainerRuntime implements ProbeTarget {
     const terminated: ContainerStateTerminated = {
       exitCode: exit.code,
       reason: exit.reason,
-      startedAt: toRfc3339(inst.process.startedAt),
+      startedAt: inst.startedAt,
       finishedAt: toRfc3339(exit.at),
       containerID: inst.id,
     };
@@ -443,6 +445,7 @@ export class ContainerRuntime implements ProbeTarget {
     this.readinessOk = false;
     this.startupOk = false;
     this.phase = 'exited';
+    this.rearmProbes();
     this.owner.changed();
     if (this.stopIntent === 'final' || this.owner.terminating) {
       this.phase = 'done';
@@ -598,7 +601,7 @@ export class ContainerRuntime implements ProbeTarget {
     let lastState: ContainerState = {};
     const [latest, previous] = this.history;
     if (this.running() && inst) {
-      state = { running: { startedAt: toRfc3339(inst.process.startedAt) } };
+      state = { running: { startedAt: inst.startedAt } };
       if (latest) lastState = { terminated: latest };
     } else if (this.waiting && latest) {
       state = { waiting: { ...this.waiting } };
@@ -624,6 +627,8 @@ export class ContainerRuntime implements ProbeTarget {
     return status;
   }
 }
+
+const SUCCESS = Object.freeze({ result: 'Success' as const, output: '' });
 
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

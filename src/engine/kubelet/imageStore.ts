@@ -26,6 +26,8 @@ export interface PresentImage {
 export class ImageStore {
   private readonly present = new Map<string, PresentImage>();
   private busyUntil = 0;
+  /** Images being pulled, with when their pull ends: a pull queued behind one finds its layers already there. */
+  private readonly inFlight = new Map<string, number>();
   /** Called when an image lands on the node (the node's status lists its images). */
   onNewImage: (() => void) | undefined;
 
@@ -58,12 +60,15 @@ export class ImageStore {
     const start = Math.max(now, this.busyUntil);
     const profile = imageProfile(ref, this.seed);
     const sizeBytes = imageSizeBytes(ref, profile, this.seed);
+    const layersCached = present || (this.inFlight.get(ref.normalized) ?? Infinity) <= start;
     const pullMs = req.failure
       ? Math.round(pullDurationMs(ref, 0, this.seed, true) + 400)
-      : req.pullMs ?? pullDurationMs(ref, sizeBytes, this.seed, present);
+      : req.pullMs ?? pullDurationMs(ref, sizeBytes, this.seed, layersCached);
     const end = start + pullMs;
     this.busyUntil = end;
+    if (!req.failure && !present) this.inFlight.set(ref.normalized, Math.min(end, this.inFlight.get(ref.normalized) ?? Infinity));
     const timer = this.clock.at(end, () => {
+      if (this.inFlight.get(ref.normalized) === end) this.inFlight.delete(ref.normalized);
       if (req.failure) {
         done({ kind: 'failed', message: pullErrorMessage(ref, req.failure) });
         return;

@@ -225,11 +225,9 @@ export class KubeletManager implements Controller {
     }
     if (w.dirty) {
       w.dirty = false;
-      const status = w.status(pod.status);
-      if (JSON.stringify(status) !== JSON.stringify(pod.status)) {
-        pod = api.updateStatus({ ...pod, status });
-        w.pod = pod;
-      }
+      // The API server drops a write that changes nothing.
+      pod = api.updateStatus({ ...pod, status: w.status(pod.status) });
+      w.pod = pod;
     }
     if (w.removable) {
       this.drop(w);

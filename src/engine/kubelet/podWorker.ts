@@ -5,7 +5,7 @@
  */
 import type { Condition } from '../api/meta.js';
 import type { Container, Pod, PodStatus } from '../api/types.js';
-import { toRfc3339, type TimerHandle, type VirtualClock } from '../clock.js';
+import type { TimerHandle, VirtualClock } from '../clock.js';
 import type { EventType } from '../events.js';
 import type { ConfigReader } from './containerConfig.js';
 import { unmountableVolume } from './containerConfig.js';
@@ -60,7 +60,7 @@ export class PodWorker {
   private readonly containers: ContainerRuntime[];
   private sandboxReady = false;
   podIP: string | undefined;
-  private readonly startTime: number;
+  private readonly startTime: string;
   private timer: TimerHandle | undefined;
   private deadlineTimer: TimerHandle | undefined;
   private killTimer: TimerHandle | undefined;
@@ -90,7 +90,7 @@ export class PodWorker {
     this.key = `${this.namespace}/${this.name}`;
     this.hostname = pod.spec.hostname ?? this.name;
     this.podDesc = `${this.name}_${this.namespace}(${this.uid})`;
-    this.startTime = host.clock.now();
+    this.startTime = host.clock.nowRfc3339();
     const kind = (c: Container): ContainerKind => (c.restartPolicy === 'Always' ? 'sidecar' : 'init');
     this.containers = [
       ...(pod.spec.initContainers ?? []).map((c) => new ContainerRuntime(this, c, kind(c))),
@@ -360,7 +360,7 @@ export class PodWorker {
       conditions,
       hostIP,
       hostIPs: [{ ip: hostIP }],
-      startTime: toRfc3339(this.startTime),
+      startTime: this.startTime,
       containerStatuses: app,
     };
     if (this.podIP) {

@@ -4,8 +4,10 @@
  * failureThreshold times; startup gates liveness and readiness; a failed liveness or startup probe puts the worker on
  * hold until the container is replaced.
  *
- * Ticks on a settled probe (its published result repeats, nothing scripted ahead) are background timers, so an idle
- * cluster is idle; the container re-arms them as active whenever something a probe can observe changes.
+ * Ticks on a settled probe (its published result repeats) are background timers, so an idle cluster is idle. A probe
+ * that settled on Success goes dormant: no timer at all, its ticks (and counts) derived on demand, because nothing it
+ * can observe changes without the container re-arming it (files, ports, scripted windows, a new instance). That is
+ * what keeps 150,000 probed pods cheap. Failing probes keep ticking, since each failure is an event.
  */
 import type { Probe } from '../api/types.js';
 import type { TimerHandle, VirtualClock } from '../clock.js';
@@ -60,6 +62,8 @@ export class ProbeWorker {
   private lastRun: ProbeResult | undefined;
   private resultRun = 0;
   private stopped = false;
+  /** Dormant since this tick (virtual ms): every tick since has succeeded without being run. */
+  private dormantSince: number | undefined;
   published: PublishedResult;
   private readonly periodMs: number;
   private readonly view: Omit<ProbeState, 'nextProbeTime' | 'result'>;
@@ -78,18 +82,36 @@ export class ProbeWorker {
   }
 
   state(): ProbeState {
+    if (this.dormantSince !== undefined) {
+      const n = Math.floor((this.clock.now() - this.dormantSince) / this.periodMs);
+      const last = this.dormantSince + n * this.periodMs;
+      return {
+        ...this.view,
+        result: this.published,
+        lastProbeTime: last,
+        consecutiveSuccesses: this.view.consecutiveSuccesses + n,
+        nextProbeTime: last + this.periodMs,
+      };
+    }
     return { ...this.view, result: this.published, ...(this.timer ? { nextProbeTime: this.timer.at } : {}) };
   }
 
   stop(): void {
     this.stopped = true;
+    this.dormantSince = undefined;
     this.clock.cancel(this.timer);
     this.timer = undefined;
   }
 
-  /** Something the probe can observe changed: make the pending tick active so a run-until-idle waits for it. */
+  /** Something the probe can observe changed: wake it, and make its next tick active so a run-until-idle waits. */
   rearm(): void {
-    if (this.stopped || !this.timer || !this.timerBackground) return;
+    if (this.stopped) return;
+    if (this.dormantSince !== undefined) {
+      const next = this.wake();
+      this.schedule(next, false);
+      return;
+    }
+    if (!this.timer || !this.timerBackground) return;
     const at = this.timer.at;
     this.clock.cancel(this.timer);
     this.timer = undefined;
@@ -99,12 +121,28 @@ export class ProbeWorker {
   /** The readiness manual trigger: probe now and restart the ticker from here. */
   trigger(): void {
     if (this.stopped) return;
+    if (this.dormantSince !== undefined) this.wake();
     this.clock.cancel(this.timer);
     this.timer = undefined;
     this.tick();
   }
 
+  /** Leaves dormancy: counts the ticks that passed as the successes they were; returns the next tick time. */
+  private wake(): number {
+    const since = this.dormantSince!;
+    this.dormantSince = undefined;
+    const n = Math.floor((this.clock.now() - since) / this.periodMs);
+    const last = since + n * this.periodMs;
+    if (n > 0) {
+      this.view.consecutiveSuccesses += n;
+      this.view.lastProbeTime = last;
+      this.resultRun += n;
+    }
+    return last + this.periodMs;
+  }
+
   private schedule(at: number, background = this.settled()): void {
+    this.clock.cancel(this.timer);
     this.timerBackground = background;
     this.timer = this.clock.at(at, () => this.tick(), { background });
   }
@@ -121,8 +159,14 @@ export class ProbeWorker {
   private tick(): void {
     this.timer = undefined;
     if (this.stopped) return;
+    const now = this.clock.now();
     if (!this.target.paused()) this.doProbe();
-    if (!this.stopped) this.schedule(this.clock.now() + this.periodMs);
+    if (this.stopped) return;
+    if (this.view.lastProbeTime === now && this.lastRun === 'Success' && this.published === 'Success' && this.settled() && this.target.running()) {
+      this.dormantSince = now;
+      return;
+    }
+    this.schedule(now + this.periodMs);
   }
 
   private setResult(result: PublishedResult): void {

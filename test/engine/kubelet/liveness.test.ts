@@ -96,6 +96,6 @@ describe('liveness on a server', () => {
     ]);
     const never = events(cluster, 'never');
     expect(never.find((e) => e.reason === 'Killing')!.message).toBe('Container app failed startup probe, will be restarted');
-    expect(never.filter((e) => e.reason === 'Unhealthy').every((e) => e.message.startsWith('Startup probe failed:'))).toBe(true);
+    expect(never.filter((e) => e.reason === 'Unhealthy').every((e) => e.message!.startsWith('Startup probe failed:'))).toBe(true);
   });
 });
