@@ -99,11 +99,11 @@ export const nodeResourcesFit: FilterPlugin = {
     const needsAny = r.cpu > 0 || r.memory > 0 || r.ephemeralStorage > 0 || r.scalar.size > 0;
     const scalar = r.scalar.size > 0 ? [...r.scalar] : [];
     return (n) => {
-      const a = n.alloc;
-      const tooMany = n.pods.size + 1 > a.pods;
+      const tooMany = n.podCount + 1 > n.allocPods;
       if (!needsAny) return tooMany ? rejection([REASON_TOO_MANY_PODS]) : 0;
-      const cpu = r.cpu > 0 && r.cpu > a.cpu - n.requestedCpu;
-      const memory = r.memory > 0 && r.memory > a.memory - n.requestedMemory;
+      const a = n.alloc;
+      const cpu = r.cpu > 0 && r.cpu > n.allocCpu - n.requestedCpu;
+      const memory = r.memory > 0 && r.memory > n.allocMemory - n.requestedMemory;
       const ephemeral = r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - n.requestedEphemeral;
       let scalarShort = false;
       for (let i = 0; i < scalar.length; i++) {
@@ -167,12 +167,12 @@ export const leastAllocatedScore: ScorePlugin = {
       score(n) {
         let total = 0;
         let weights = 0;
-        const cpu = leastRequested(n.nonZeroCpu + r.nonZeroCpu, n.alloc.cpu);
+        const cpu = leastRequested(n.nonZeroCpu + r.nonZeroCpu, n.allocCpu);
         if (cpu !== undefined) {
           total += cpu;
           weights++;
         }
-        const mem = leastRequested(n.nonZeroMemory + r.nonZeroMemory, n.alloc.memory);
+        const mem = leastRequested(n.nonZeroMemory + r.nonZeroMemory, n.allocMemory);
         if (mem !== undefined) {
           total += mem;
           weights++;
@@ -197,9 +197,9 @@ export const balancedAllocationScore: ScorePlugin = {
     return {
       score(n) {
         // With two resources the standard deviation is half their difference; with one it is zero.
-        if (n.alloc.cpu <= 0 || n.alloc.memory <= 0) return MAX_NODE_SCORE;
-        const cpu = Math.min(1, (n.requestedCpu + r.cpu) / n.alloc.cpu);
-        const memory = Math.min(1, (n.requestedMemory + r.memory) / n.alloc.memory);
+        if (n.allocCpu <= 0 || n.allocMemory <= 0) return MAX_NODE_SCORE;
+        const cpu = Math.min(1, (n.requestedCpu + r.cpu) / n.allocCpu);
+        const memory = Math.min(1, (n.requestedMemory + r.memory) / n.allocMemory);
         return Math.trunc((1 - Math.abs((cpu - memory) / 2)) * MAX_NODE_SCORE);
       },
     };
@@ -216,6 +216,8 @@ export const imageLocalityScore: ScorePlugin = {
     const images = [...(c.pod.spec.initContainers ?? []), ...c.pod.spec.containers].map((ct) => normalizedImageName(ct.image ?? ''));
     const total = c.cache.nodeCount();
     const maxThreshold = MAX_CONTAINER_THRESHOLD * images.length;
+    // No node has any of the pod's images: every node scores the same (0).
+    if (!images.some((image) => c.cache.imageStates.has(image))) return { score: () => 0 };
     return {
       score(n: NodeInfo) {
         let sum = 0;

@@ -82,6 +82,8 @@ export class Scheduler implements Controller {
   /** Reused per cycle: evaluated node ids and their filter outcomes, copied into the verdict. */
   private scratchIds = new Int32Array(0);
   private scratchStatus = new Uint32Array(0);
+  private scratchRaw = new Float64Array(0);
+  private scratchTotals = new Float64Array(0);
   /** Pods with a chosen node, waiting for their volumes: uid -> node. */
   private readonly waiting = new Map<string, string>();
 
@@ -266,15 +268,20 @@ export class Scheduler implements Controller {
 
     const F = feasible.length;
     const scores = new Uint8Array(F * P);
-    const totals = new Float64Array(F);
+    if (this.scratchRaw.length < F) {
+      this.scratchRaw = new Float64Array(total);
+      this.scratchTotals = new Float64Array(total);
+    }
+    const raw = this.scratchRaw.subarray(0, F);
+    const totals = this.scratchTotals.subarray(0, F);
+    totals.fill(0);
     let skipped = 0;
-    SCORERS.forEach((plugin, p) => {
-      const scorer = plugin.preScore(cycle, feasible);
+    for (let p = 0; p < SCORERS.length; p++) {
+      const scorer = SCORERS[p]!.preScore(cycle, feasible);
       if (!scorer) {
         skipped |= 1 << p;
-        return;
+        continue;
       }
-      const raw = new Float64Array(F);
       for (let j = 0; j < F; j++) raw[j] = scorer.score(feasible[j]!);
       scorer.normalize?.(raw, feasible);
       const weight = SCORE_PLUGINS[p]!.weight;
@@ -283,7 +290,7 @@ export class Scheduler implements Controller {
         scores[j * P + p] = s < 0 ? 0 : s > 100 ? 100 : s;
         totals[j]! += s * weight;
       }
-    });
+    }
     // selectHost: the highest total; among equals, each is kept with probability 1/count (reservoir sampling).
     let best = -Infinity;
     let chosen = 0;

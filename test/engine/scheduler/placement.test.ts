@@ -210,3 +210,16 @@ describe('topology spread', () => {
     expect(spreadScore?.skipped).toBe(false);
   });
 });
+
+describe('image locality', () => {
+  it('prefers a node that already has the image', () => {
+    const { cluster, scheduler } = schedulingCluster();
+    const n = cluster.get('Node', undefined, 'kubedeck-worker2')!;
+    cluster.updateStatus({ ...n, status: { ...n.status, images: [{ names: ['registry.k8s.io/big:1.0'], sizeBytes: 800 * 1024 * 1024 }] } });
+    cluster.create(pod('big', { image: 'registry.k8s.io/big:1.0' }));
+    expect(nodeOf(cluster, 'big')).toBe('kubedeck-worker2');
+    const best = scheduler.verdict('default', 'big')!.nodes[0]!;
+    // 800 MiB on 1 of 4 nodes: 200 MiB scaled, (200 − 23) × 100 / (1000 − 23) = 18.
+    expect(best.feasible && best.scores?.find((s) => s.plugin === 'ImageLocality')?.score).toBe(18);
+  });
+});
