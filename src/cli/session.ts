@@ -1,5 +1,6 @@
 /** A simulated cluster with manifest folders applied: what every headless command and scenario runs against. */
-import { createCluster, type Cluster } from '../engine/cluster.js';
+import type { Cluster } from '../engine/cluster.js';
+import { createSimulatedCluster } from '../engine/simulation.js';
 import { loadFolders, ManifestSync, type ManifestError } from '../manifests/index.js';
 
 export interface SessionOptions {
@@ -23,7 +24,7 @@ export const DEFAULT_WORKERS = 3;
 
 /** Applies the folders at virtual time 0, on the default nodes unless the folders declare their own. */
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const cluster = createCluster({ seed: options.seed ?? 1 });
+  const cluster = createSimulatedCluster({ seed: options.seed ?? 1 });
   // Nodes come first so the first scheduling attempt already sees them (no spurious "0/0 nodes are available").
   if (!(await declaresNodes(options.dirs))) cluster.ensureDefaultNodes(options.nodes ?? DEFAULT_WORKERS);
   const sync = new ManifestSync(cluster, options.dirs, { watch: options.watch ?? false });

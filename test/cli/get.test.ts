@@ -4,7 +4,7 @@ import { cli, CONFIG, folder, WEB } from './harness.js';
 describe('kubedeck get', () => {
   it('prints the default nodes exactly as kubectl prints four Ready nodes', async () => {
     const dir = folder({});
-    const r = await cli(['get', 'nodes', '--dir', dir], dir);
+    const r = await cli(['get', 'nodes', '--at', '0s', '--dir', dir], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
@@ -99,7 +99,10 @@ describe('kubedeck get', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Name:\s+kubedeck-worker\nRoles:\s+<none>\n/);
     expect(r.stdout).toMatch(/PodCIDR:\s+10\.244\.1\.0\/24/);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Events:/);
+    const events = r.stdout.slice(r.stdout.indexOf('\nEvents:') + 1).trimEnd().split('\n');
+    expect(events[0]).toMatch(/^Events:$/);
+    expect(events.slice(1).every((l) => l.startsWith('  '))).toBe(true);
+    expect(r.stdout).toMatch(/Normal\s+RegisteredNode\s+\d+s\s+node-controller\s+Node kubedeck-worker event: Registered Node kubedeck-worker in Controller/);
   });
 
   it('--help for the program and each command', async () => {
