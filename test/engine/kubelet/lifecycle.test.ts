@@ -169,3 +169,34 @@ describe('graceful deletion', () => {
     expect(getPod(cluster, 'b')!.status!.podIP).not.toBe(ip); // host-local hands out round-robin
   });
 });
+
+describe('sidecars and deadlines', () => {
+  it('a sidecar starts before the app, counts in READY, and is stopped once the app completes', () => {
+    const { cluster, t0 } = setup();
+    cluster.create(podOn('job', [{ name: 'task', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 20'] }], {
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'proxy', image: 'nginx:1.25', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 80 } } }],
+    }));
+    const seen: string[] = [];
+    stepSeconds(cluster, t0, 40, () => {
+      const r = row(cluster, 'job').slice(1, 3).join(' ');
+      if (r !== seen[seen.length - 1]) seen.push(r);
+    });
+    expect(seen[0]).toBe('0/2 Init:0/1');
+    expect(seen).toContain('2/2 Running');
+    expect(seen[seen.length - 1]).toBe('0/2 Completed');
+    expect(getPod(cluster, 'job')!.status!.phase).toBe('Succeeded');
+    const created = events(cluster, 'job').filter((e) => e.reason === 'Created').map((e) => e.message);
+    expect(created).toEqual(['Created container proxy', 'Created container task']);
+    expect(eventLines(cluster, 'job')).toContain('Normal Killing Stopping container proxy');
+  });
+
+  it('activeDeadlineSeconds: the kubelet stops the pod and fails it with DeadlineExceeded', () => {
+    const { cluster, t0 } = setup();
+    cluster.create(podOn('dl', [{ name: 'app', image: 'nginx:1.25' }], { activeDeadlineSeconds: 15 }));
+    cluster.advanceTo(t0 + 30_000);
+    const p = getPod(cluster, 'dl')!;
+    expect(p.status).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+    expect(eventLines(cluster, 'dl')).toContain('Warning DeadlineExceeded Pod was active on the node longer than the specified deadline');
+  });
+});
