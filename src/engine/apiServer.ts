@@ -162,11 +162,13 @@ export class ApiServer implements ClusterClient {
     const info = this.info(input.kind);
     const existing = this.mustGet(info, input.metadata.namespace, input.metadata.name);
     this.checkVersion(info, existing, input);
-    const next = { ...existing } as Mutable<AnyObject> & { status?: unknown };
     const status = (input as { status?: unknown }).status;
+    // Only the status can differ: compare it alone (kubelets and controllers post unchanged statuses often).
+    if (sameJson((existing as { status?: unknown }).status, status)) return existing as T;
+    const next = { ...existing } as Mutable<AnyObject> & { status?: unknown };
     if (status === undefined) delete next.status;
     else next.status = structuredClone(status);
-    return this.commit(existing, next) as T;
+    return this.commit(existing, next, true) as T;
   }
 
   delete<K extends KindName>(kind: K, namespace: string | undefined, name: string, options: DeleteOptions = {}): KindMap[K] | undefined {
@@ -212,14 +214,14 @@ export class ApiServer implements ClusterClient {
 
   // ---------- internals ----------
 
-  private commit(existing: AnyObject, next: Mutable<AnyObject>): AnyObject {
+  private commit(existing: AnyObject, next: Mutable<AnyObject>, knownChanged = false): AnyObject {
     // A Pod still in its grace period is removed by its kubelet, a Namespace by the namespace controller.
     const removedByOthers = existing.kind === 'Namespace' || (existing.kind === 'Pod' && next.metadata.deletionGracePeriodSeconds !== 0);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && !removedByOthers) {
       this.removeNow(next);
       return next;
     }
-    if (sameJson(existing, next)) return existing;
+    if (!knownChanged && sameJson(existing, next)) return existing;
     next.metadata = { ...next.metadata, resourceVersion: this.store.nextResourceVersion() };
     this.store.put('MODIFIED', next as AnyObject);
     return next as AnyObject;
