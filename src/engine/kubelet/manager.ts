@@ -209,7 +209,7 @@ export class KubeletManager implements Controller {
     const list = (this.workers.get(w.key) ?? []).filter((x) => x !== w);
     if (list.length) this.workers.set(w.key, list);
     else this.workers.delete(w.key);
-    (this.nodes.get(w.host.nodeName) ?? (w.host as NodeKubelet)).workers.delete(w);
+    this.nodes.get(w.host.nodeName)?.workers.delete(w);
     this.configWaiters.get(w.namespace)?.delete(w);
   }
 
