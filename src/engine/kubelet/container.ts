@@ -11,7 +11,7 @@ import { containerBehaviour, type ContainerBehaviour } from './behaviour.js';
 import { mountedFiles, resolveEnv } from './containerConfig.js';
 import { goDuration } from './durations.js';
 import { between, hexId } from './hash.js';
-import { imageID, imageProfile, parseImage, type ImageRef } from './images.js';
+import { imageID, imageProfile, missingFromRegistry, parseImage, type ImageRef } from './images.js';
 import type { PullOutcome } from './imageStore.js';
 import type { PodWorker } from './podWorker.js';
 import { ProbeWorker, PROBE_LABEL, type ProbeKind, type ProbeResult, type ProbeState, type ProbeTarget, type PublishedResult } from './probes.js';
@@ -270,11 +270,12 @@ export class ContainerRuntime implements ProbeTarget {
     const image = this.spec.image ?? '';
     const ref = parseImage(image);
     const b = this.behaviour;
+    const failure = b.imagePullFails ?? missingFromRegistry(ref);
     // `ensure` answers at once when no pull is needed (we are inside a kubelet action), a pull from its timer.
     let synchronous = true;
     const { needsPull, timer } = this.owner.host.images.ensure(
       ref,
-      { policy: this.spec.imagePullPolicy ?? 'IfNotPresent', ...(b.imagePullFails ? { failure: b.imagePullFails } : {}), ...(b.imagePullMs !== undefined ? { pullMs: b.imagePullMs } : {}) },
+      { policy: this.spec.imagePullPolicy ?? 'IfNotPresent', ...(failure ? { failure } : {}), ...(b.imagePullMs !== undefined ? { pullMs: b.imagePullMs } : {}) },
       (outcome) => (synchronous ? this.pulled(ref, outcome) : this.owner.host.run(() => !this.owner.disposed && this.pulled(ref, outcome))),
     );
     synchronous = false;

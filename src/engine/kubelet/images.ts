@@ -149,6 +149,15 @@ export function pullDurationMs(ref: ImageRef, sizeBytes: number, seed: number, l
 
 export type PullFailure = 'not-found' | 'unauthorized';
 
+/**
+ * The simulated registry has every image except those whose tag says it does not exist: a tag containing
+ * `does-not-exist`, `nonexistent`, `not-found`, `missing` or `broken` as a word (`nginx:does-not-exist`,
+ * `shop:2.0-broken`). So a rollout to a broken version can be rehearsed with a plain `set image`.
+ */
+export function missingFromRegistry(ref: ImageRef): PullFailure | undefined {
+  return /(^|[-._])(does-not-exist|doesnotexist|nonexistent|non-existent|not-found|notfound|missing|broken)([-._]|$)/i.test(ref.tag) ? 'not-found' : undefined;
+}
+
 /** containerd's error for a failed pull, as the kubelet wraps it. */
 export function pullErrorMessage(ref: ImageRef, failure: PullFailure): string {
   const reason = failure === 'not-found'
