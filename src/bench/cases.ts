@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pod } from '../engine/api/types.js';
+import type { Deployment, Pod } from '../engine/api/types.js';
 import { DEFAULT_START } from '../engine/clock.js';
 import { createCluster, type Cluster } from '../engine/cluster.js';
 import { defaultNodes } from '../engine/nodes.js';
@@ -20,6 +20,8 @@ export const CASES: Record<string, (o: CaseOptions) => Promise<Measurement>> = {
   'list-selector': listWithSelector,
   'schedule': scheduleThroughput,
   'pods-running': podsToRunning,
+  'deployment-1000': bigDeployment,
+  'deployments-100x100': manyDeployments,
 };
 
 function bigNodes(cluster: Cluster, workers: number): void {
@@ -136,3 +138,82 @@ async function listWithSelector({ quick }: CaseOptions): Promise<Measurement> {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A Deployment whose containers start at once (no pull, no start-up time), as the workload benchmarks ask. */
+function instantDeployment(name: string, replicas: number, image = 'registry.k8s.io/pause:3.10'): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name }, annotations: { 'kubedeck.dev/startup-time': '0s', 'kubedeck.dev/image-pull-time': '0s' } },
+        spec: { containers: [{ name: 'app', image, resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+      },
+    },
+  };
+}
+
+/** Advances the clock a second at a time until every named Deployment reports its rollout complete. */
+function untilRolledOut(cluster: Cluster, names: readonly string[], limitSeconds = 1800): void {
+  const done = () => names.every((n) => {
+    const d = cluster.get('Deployment', 'default', n);
+    const s = d?.status;
+    return !!d && s?.observedGeneration === d.metadata.generation && s?.updatedReplicas === d.spec.replicas
+      && s?.availableReplicas === d.spec.replicas && (s?.replicas ?? 0) === d.spec.replicas;
+  });
+  for (let i = 0; i < limitSeconds; i++) {
+    if (done()) return;
+    cluster.advance(1000);
+  }
+  throw new Error(`deployments not rolled out after ${limitSeconds} simulated seconds`);
+}
+
+function setImageOf(cluster: Cluster, name: string, image: string): void {
+  const d = cluster.get('Deployment', 'default', name)!;
+  const containers = d.spec.template.spec.containers.map((c) => ({ ...c, image }));
+  cluster.update({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, containers } } } });
+}
+
+/** One big Deployment: creation to all Ready, then a full rolling update (default 25% surge / 25% unavailable). */
+async function bigDeployment({ quick }: CaseOptions): Promise<Measurement> {
+  const replicas = quick ? 200 : 1_000;
+  const cluster = createSimulatedCluster({ seed: 1 });
+  bigNodes(cluster, Math.ceil(replicas / 50));
+  let createMs = 0;
+  const m = await measure('a Deployment: create to Ready, then a rolling update', async (timed) => {
+    const start = performance.now();
+    await timed(() => {
+      cluster.create(instantDeployment('big', replicas));
+      untilRolledOut(cluster, ['big']);
+    });
+    createMs = performance.now() - start;
+    await timed(() => {
+      setImageOf(cluster, 'big', 'registry.k8s.io/pause:3.9');
+      untilRolledOut(cluster, ['big']);
+    });
+    return { size: `${replicas.toLocaleString('en')} replicas`, compare: 'goal: < 1 s each (create, update)' };
+  });
+  return { ...m, figures: { createMs: Math.round(createMs), updateMs: Math.round(m.wallMs - createMs) } };
+}
+
+/** Many Deployments updated at once. */
+async function manyDeployments({ quick }: CaseOptions): Promise<Measurement> {
+  const count = quick ? 10 : 100;
+  const replicas = quick ? 20 : 100;
+  const cluster = createSimulatedCluster({ seed: 1 });
+  bigNodes(cluster, Math.ceil((count * replicas) / 50));
+  const names = Array.from({ length: count }, (_, i) => `app-${i}`);
+  for (const n of names) cluster.create(instantDeployment(n, replicas));
+  untilRolledOut(cluster, names);
+  const m = await measure('Deployments updated at once', async (timed) => {
+    await timed(() => {
+      for (const n of names) setImageOf(cluster, n, 'registry.k8s.io/pause:3.9');
+      untilRolledOut(cluster, names);
+    });
+    return { size: `${count} Deployments x ${replicas} replicas`, compare: 'no published reference' };
+  });
+  return { ...m, figures: { pods: count * replicas } };
+}
