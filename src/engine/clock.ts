@@ -18,8 +18,17 @@ interface Timer extends TimerHandle {
 /** 2025-01-01T00:00:00Z: a fixed epoch so the same run prints the same timestamps. */
 export const DEFAULT_START = Date.UTC(2025, 0, 1);
 
+let lastSecond = NaN;
+let lastText = '';
+
+/** RFC 3339 to the second, as the API prints timestamps. Many objects are stamped in the same second: keep the last. */
 export function toRfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastText;
 }
 
 export class VirtualClock {

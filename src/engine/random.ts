@@ -2,6 +2,7 @@
 
 /** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const HEX = '0123456789abcdef';
 
 export class SeededRandom {
   private state: number;
@@ -35,7 +36,11 @@ export class SeededRandom {
 
   /** A random (version 4) UUID drawn from this source. */
   uuid(): string {
-    const hex = (n: number) => Array.from({ length: n }, () => this.int(16).toString(16)).join('');
+    const hex = (n: number) => {
+      let out = '';
+      for (let i = 0; i < n; i++) out += HEX[this.int(16)];
+      return out;
+    };
     const variant = (8 + this.int(4)).toString(16);
     return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
   }
