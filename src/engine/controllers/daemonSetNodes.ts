@@ -3,7 +3,8 @@
  * nodeName, nodeSelector and required node affinity, taints against the pod's tolerations plus the ones every daemon pod
  * gets, and the required affinity that pins a daemon pod to its node.
  */
-import type { Affinity, DaemonSet, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from '../api/types.js';
+import type { Affinity, DaemonSet, Node, PodSpec, Taint, Toleration } from '../api/types.js';
+import { nodeSelectorMatches, tolerationsTolerate } from '../scheduler/nodeSelector.js';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -29,62 +30,16 @@ export function daemonPodTolerations(spec: PodSpec): Toleration[] {
   return out;
 }
 
-/** Toleration.ToleratesTaint. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
-
-export function untoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[], filter: (t: Taint) => boolean): Taint | undefined {
-  return taints.find((taint) => filter(taint) && !tolerations.some((t) => tolerates(t, taint)));
-}
-
-function matchesRequirement(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const has = value !== undefined;
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return has && values.includes(value);
-    case 'NotIn':
-      return !has || !values.includes(value);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    case 'Gt':
-    case 'Lt': {
-      if (!has || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0]!)) return false;
-      return r.operator === 'Gt' ? Number(value) > Number(values[0]) : Number(value) < Number(values[0]);
-    }
-  }
-}
-
-/** A node selector term: every expression on labels and every field (metadata.name) must hold; an empty term matches nothing. */
-export function matchesTerm(term: NodeSelectorTerm, node: Node): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata.labels ?? {};
-  for (const e of exprs) if (!matchesRequirement(e, Object.prototype.hasOwnProperty.call(labels, e.key) ? labels[e.key] : undefined)) return false;
-  for (const f of fields) if (!matchesRequirement(f, f.key === 'metadata.name' ? node.metadata.name : undefined)) return false;
-  return true;
+function untoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[], filter: (t: Taint) => boolean): Taint | undefined {
+  return taints.find((taint) => filter(taint) && !tolerationsTolerate(tolerations, taint));
 }
 
 /** nodeaffinity.GetRequiredNodeAffinity(pod).Match: nodeSelector AND (any required term). */
 export function matchesRequiredAffinity(spec: PodSpec, node: Node): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms === undefined) return true;
-  return terms.some((t) => matchesTerm(t, node));
+  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return required === undefined || nodeSelectorMatches(required, labels, node.metadata.name!);
 }
 
 export interface Placement {

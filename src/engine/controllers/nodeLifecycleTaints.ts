@@ -4,6 +4,7 @@
  */
 import type { Condition } from '../api/meta.js';
 import type { Node, Taint, TaintEffect, Toleration } from '../api/types.js';
+import { toleratesTaint } from '../scheduler/nodeSelector.js';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -31,15 +32,6 @@ export function readyCondition(node: Node): Condition | undefined {
 
 export const readyStatus = (node: Node): ReadyStatus => readyCondition(node)?.status;
 
-/** ToleratesTaint: effect and key match when set; `Exists` takes any value, `Equal` (or none) the same value. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  const op = t.operator ?? 'Equal';
-  if (op === 'Exists') return true;
-  return op === 'Equal' && (t.value ?? '') === (taint.value ?? '');
-}
-
 /**
  * GetMatchingTolerations: for each taint the first toleration that tolerates it; `undefined` when some taint is not
  * tolerated at all.
@@ -47,7 +39,7 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 export function matchingTolerations(taints: readonly Taint[], tolerations: readonly Toleration[]): Toleration[] | undefined {
   const used: Toleration[] = [];
   for (const taint of taints) {
-    const t = tolerations.find((x) => tolerates(x, taint));
+    const t = tolerations.find((x) => toleratesTaint(x, taint));
     if (!t) return undefined;
     used.push(t);
   }
