@@ -20,6 +20,11 @@ export class PrefixWriter {
   toString(): string {
     return tabwrite(this.buffer, DESCRIBE_TABWRITER);
   }
+
+  /** The text with its tabs left raw, as kubectl prints what it writes into a plain buffer. */
+  raw(): string {
+    return this.buffer;
+  }
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

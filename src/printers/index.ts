@@ -9,5 +9,6 @@ export { summarizePod, type PodSummary } from './podStatus.js';
 export { formatMultiKind, GET_ALL_KINDS, type MultiKindOptions, type Section } from './getAll.js';
 export { printable, toJson, toYaml } from './output.js';
 export { describe, eventsFor } from './describe.js';
+export { formatRolloutHistory } from './rolloutHistory.js';
 export { formatLabels, formatLabelSelector, formatRFC1123Z, selectorString, accessModesString } from './format.js';
 export { tabwrite } from './tabwriter.js';

@@ -3,6 +3,7 @@ import { kindInfo, qualifiedResource } from '../../engine/api/kinds.js';
 import type { AnyObject } from '../../engine/api/types.js';
 import { ActionError, rolloutRestart, setPaused } from '../../engine/actions.js';
 import { notFound } from '../../engine/errors.js';
+import { formatRolloutHistory } from '../../printers/index.js';
 import { isRolloutKind, rolloutOps, type RolloutKind, type RolloutOps } from '../../engine/rollout/index.js';
 import { str } from '../argv.js';
 import { NAMESPACE_FLAG, type Command, type CommandContext } from '../command.js';
@@ -57,7 +58,7 @@ export const rolloutCommand: Command = {
         ctx.out(`${ops.undo(ctx.cluster, object, { ...optional('toRevision', revisionFlag(str(args, 'to-revision'), 'to-revision')) })}\n`);
         return;
       case 'history':
-        ctx.out(ops.history(object, ctx.cluster, { ...optional('revision', revisionFlag(str(args, 'revision'), 'revision')) }));
+        ctx.out(formatRolloutHistory(ops.history(object, ctx.cluster, { ...optional('revision', revisionFlag(str(args, 'revision'), 'revision')) })));
         return;
       case 'status': {
         const status = ops.status(object, ctx.cluster, { ...optional('revision', revisionFlag(str(args, 'revision'), 'revision')) });

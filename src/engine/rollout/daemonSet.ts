@@ -9,7 +9,7 @@ import { targetNodeName } from '../controllers/daemonSetNodes.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../controllers/history.js';
 import { isPodReady, isTerminating } from '../controllers/podState.js';
 import type { RolloutOps, RolloutStatus } from './progress.js';
-import { historyText, ownedPods, revisionHistory, revisionPods, stuckFromPods, undoToRevision } from './statefulSet.js';
+import { historyOf, ownedPods, revisionHistory, revisionPods, stuckFromPods, undoToRevision } from './statefulSet.js';
 
 /** DaemonSetStatusViewer.Status. */
 export function daemonSetStatus(ds: DaemonSet): RolloutStatus {
@@ -83,7 +83,7 @@ export const daemonSetRollout: RolloutOps<'DaemonSet'> = {
     return daemonSetStatus(ds);
   },
   history(ds, reader, options) {
-    return historyText(revisionHistory(reader, ds), `daemonset.apps/${ds.metadata.name}`, options?.revision);
+    return historyOf(revisionHistory(reader, ds), `daemonset.apps/${ds.metadata.name}`, options?.revision);
   },
   undo(client, ds, options) {
     return undoToRevision(client, ds, `daemonset.apps/${ds.metadata.name}`, options?.toRevision ?? 0);

@@ -8,14 +8,13 @@ import { ActionError } from '../actions.js';
 import type { ClusterClient, ClusterReader } from '../client.js';
 import { maxUnavailable, replicasOf } from '../controllers/deployment/fenceposts.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../controllers/deployment/hash.js';
-import { podTemplateText } from '../controllers/deployment/podTemplateText.js';
 import {
   ANNOTATIONS_TO_SKIP, CHANGE_CAUSE_ANNOTATION, equalIgnoreHash, findNewReplicaSet, findOldReplicaSets, revisionOf,
 } from '../controllers/deployment/replicaSets.js';
 import { getCondition, PROGRESSING, Reason } from '../controllers/deployment/status.js';
 import { controllerRefOf, isPodReady } from '../controllers/replicaSetPods.js';
 import { matchesLabelSelector } from '../selectors.js';
-import type { RevisionPods, RolloutOps, RolloutProgress, RolloutStatus, StuckReason } from './progress.js';
+import type { RevisionPods, RolloutHistory, RolloutOps, RolloutProgress, RolloutStatus, StuckReason } from './progress.js';
 
 const ref = (d: Deployment) => objectRef(kindInfo('Deployment')!, d.metadata.name!);
 
@@ -67,8 +66,8 @@ export function deploymentRolloutStatus(d: Deployment, revision?: number): Rollo
 
 // ---------- history ----------
 
-/** `kubectl rollout history deployment/x [--revision=N]`, exactly as printed (NamePrinter line, then the table). */
-export function deploymentHistory(reader: ClusterReader, object: Deployment, revision?: number): string {
+/** `kubectl rollout history deployment/x [--revision=N]` as data (the ReplicaSets' revisions and change-causes). */
+export function deploymentHistory(reader: ClusterReader, object: Deployment, revision?: number): RolloutHistory {
   const d = latest(reader, object);
   const { newRS, oldRSs } = replicaSetsOf(reader, d);
   const byRevision = new Map<number, ReplicaSet>();
@@ -76,20 +75,18 @@ export function deploymentHistory(reader: ClusterReader, object: Deployment, rev
     const v = revisionOf(rs);
     if (!Number.isNaN(v)) byRevision.set(v, rs);
   }
-  const head = (operation: string) => `${ref(d)} ${operation}\n`;
-  if (byRevision.size === 0) return head('\nNo rollout history found.');
   if (revision !== undefined && revision > 0) {
     const rs = byRevision.get(revision);
     if (!rs) throw new ActionError('unable to find the specified revision');
-    return head(`with revision #${revision}\n${podTemplateText(templateWithChangeCause(rs))}`);
+    return { ref: ref(d), revision, template: templateWithChangeCause(rs) };
   }
-  const rows = [...byRevision.keys()].sort((a, b) => a - b).map((r) => {
-    const cause = byRevision.get(r)!.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION];
-    return [String(r), cause || '<none>'] as const;
-  });
-  const width = Math.max('REVISION'.length, ...rows.map(([r]) => r.length)) + 2;
-  const table = [['REVISION', 'CHANGE-CAUSE'] as const, ...rows].map(([a, b]) => `${a.padEnd(width)}${b}\n`).join('');
-  return head(`\n${table}`);
+  return {
+    ref: ref(d),
+    revisions: [...byRevision.keys()].sort((a, b) => a - b).map((r) => {
+      const changeCause = byRevision.get(r)!.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION];
+      return changeCause ? { revision: r, changeCause } : { revision: r };
+    }),
+  };
 }
 
 /** The revision's template, with the ReplicaSet's change-cause shown among its annotations (as kubectl does). */

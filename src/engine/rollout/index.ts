@@ -5,7 +5,7 @@ import { deploymentRollout } from './deployment.js';
 import type { RolloutKind, RolloutOps } from './progress.js';
 import { statefulSetRollout } from './statefulSet.js';
 
-export type { RevisionPods, RolloutKind, RolloutOps, RolloutProgress, RolloutStatus, StuckReason } from './progress.js';
+export type { RevisionPods, RolloutHistory, RolloutKind, RolloutOps, RolloutProgress, RolloutStatus, StuckReason } from './progress.js';
 
 const OPS: { [K in RolloutKind]: RolloutOps<K> } = {
   Deployment: deploymentRollout,

@@ -2,7 +2,7 @@
  * Rollout progress as data: what the dashboard draws for a Deployment, StatefulSet or DaemonSet, and what
  * `kubectl rollout status|history|undo` print. Each workload kind implements RolloutOps in its own module.
  */
-import type { KindMap } from '../api/types.js';
+import type { KindMap, PodTemplateSpec } from '../api/types.js';
 import type { ClusterClient, ClusterReader } from '../client.js';
 
 export type RolloutKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -44,11 +44,19 @@ export interface RolloutStatus {
   message: string;
 }
 
+/**
+ * `kubectl rollout history` as data: every revision with its change-cause, or one revision's pod template
+ * (`--revision=N`). The printers render it as kubectl does; the dashboard draws it as a table.
+ */
+export type RolloutHistory =
+  | { ref: string; revisions: { revision: number; changeCause?: string }[] }
+  | { ref: string; revision: number; template: PodTemplateSpec };
+
 export interface RolloutOps<K extends RolloutKind> {
   progress(object: KindMap[K], reader: ClusterReader): RolloutProgress;
   status(object: KindMap[K], reader: ClusterReader, options?: { revision?: number }): RolloutStatus;
-  /** `kubectl rollout history` output (the whole table, or one revision's template with `revision`). */
-  history(object: KindMap[K], reader: ClusterReader, options?: { revision?: number }): string;
+  /** The revisions, or one revision's template with `revision`; throws kubectl's error for an unknown revision. */
+  history(object: KindMap[K], reader: ClusterReader, options?: { revision?: number }): RolloutHistory;
   /** `kubectl rollout undo`: returns kubectl's message (`deployment.apps/web rolled back`) or throws its error. */
   undo(client: ClusterClient, object: KindMap[K], options?: { toRevision?: number }): string;
 }

@@ -10,7 +10,7 @@ import type { ClusterClient, ClusterReader } from '../client.js';
 import { goJson, revisionData, templateOf } from '../controllers/history.js';
 import { isPodReady, isTerminating } from '../controllers/podState.js';
 import { ordinalOf, podName, replicaCount, revisionOf, startOrdinal } from '../controllers/statefulSetIdentity.js';
-import type { RevisionPods, RolloutOps, RolloutProgress, RolloutStatus, StuckReason } from './progress.js';
+import type { RevisionPods, RolloutHistory, RolloutOps, RolloutProgress, RolloutStatus, StuckReason } from './progress.js';
 
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
@@ -31,22 +31,24 @@ export function ownedPods(reader: ClusterReader, owner: KubeObject): Pod[] {
   return reader.list('Pod', { namespace: owner.metadata.namespace }).filter((p) => p.metadata.ownerReferences?.some((r) => r.controller && r.uid === owner.metadata.uid));
 }
 
-/** printHistory: the REVISION / CHANGE-CAUSE table, or one revision's pod template. */
-/** `kubectl rollout history` for ControllerRevision kinds, as printed: the NamePrinter line, then the table or template. */
-export function historyText(revisions: readonly ControllerRevision[], ref: string, revision?: number): string {
-  const head = (operation: string, body: string) => `${ref} ${operation}\n${body.endsWith('\n') ? body : `${body}\n`}`;
+/** printHistory as data: the revisions with their change-cause, or one revision's pod template. */
+export function historyOf(revisions: readonly ControllerRevision[], ref: string, revision?: number): RolloutHistory {
   const byNumber = new Map<number, ControllerRevision>();
   for (const r of revisions) byNumber.set(r.revision, r);
-  if (byNumber.size === 0) return head('', 'No rollout history found.');
   if (revision !== undefined && revision > 0) {
     const r = byNumber.get(revision);
     if (!r) throw new ActionError('unable to find the specified revision');
     const template = templateOf(r);
     if (!template) throw new ActionError(`unable to parse history ${r.metadata.name}`);
-    return head(`with revision #${revision}`, describeTemplate(template));
+    return { ref, revision, template };
   }
-  const rows = [...byNumber.keys()].sort((a, b) => a - b).map((n) => [String(n), byNumber.get(n)!.metadata.annotations?.[CHANGE_CAUSE] || '<none>']);
-  return head('', tabulate([['REVISION', 'CHANGE-CAUSE'], ...rows]));
+  return {
+    ref,
+    revisions: [...byNumber.keys()].sort((a, b) => a - b).map((n) => {
+      const changeCause = byNumber.get(n)!.metadata.annotations?.[CHANGE_CAUSE];
+      return changeCause ? { revision: n, changeCause } : { revision: n };
+    }),
+  };
 }
 
 /** kubectl's rollback for ControllerRevision kinds: the revision's template is patched back onto the object. */
@@ -100,53 +102,6 @@ export function revisionPods(revisions: readonly ControllerRevision[], pods: rea
     .filter((r) => r.pods > 0 || r.current);
 }
 
-/** DescribePodTemplate, as `kubectl rollout history --revision N` prints it. */
-export function describeTemplate(t: PodTemplateSpec): string {
-  const lines: string[] = ['Pod Template:'];
-  const map = (title: string, m: Record<string, string> | undefined, indent: string) => {
-    const entries = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-    if (entries.length === 0) return lines.push(`${indent}${title}:\t<none>`);
-    entries.forEach(([k, v], i) => lines.push(i === 0 ? `${indent}${title}:\t${k}=${v}` : `${indent}${' '.repeat(title.length + 1)}\t${k}=${v}`));
-  };
-  map('Labels', t.metadata?.labels, '  ');
-  if (t.metadata?.annotations && Object.keys(t.metadata.annotations).length > 0) map('Annotations', t.metadata.annotations, '  ');
-  if (t.spec.serviceAccountName) lines.push(`  Service Account:\t${t.spec.serviceAccountName}`);
-  const containers = (title: string, cs: PodTemplateSpec['spec']['containers']) => {
-    lines.push(`  ${title}:`);
-    for (const c of cs) {
-      lines.push(`   ${c.name}:`);
-      lines.push(`    Image:\t${c.image ?? ''}`);
-      const ports = c.ports ?? [];
-      lines.push(`    Port:\t${ports.length ? ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`);
-      lines.push(`    Host Port:\t${ports.length ? ports.map((p) => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', ') : '<none>'}`);
-      if (c.command) lines.push('    Command:', ...c.command.map((x) => `      ${x}`));
-      if (c.args) lines.push('    Args:', ...c.args.map((x) => `      ${x}`));
-      const env = c.env ?? [];
-      if (env.length === 0) lines.push('    Environment:\t<none>');
-      else lines.push('    Environment:', ...env.map((e) => `      ${e.name}:\t${e.value ?? '<set from a reference>'}`));
-      const mounts = c.volumeMounts ?? [];
-      if (mounts.length === 0) lines.push('    Mounts:\t<none>');
-      else lines.push('    Mounts:', ...mounts.map((m) => `      ${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})`));
-    }
-  };
-  if (t.spec.initContainers?.length) containers('Init Containers', t.spec.initContainers);
-  containers('Containers', t.spec.containers);
-  const volumes = t.spec.volumes ?? [];
-  if (volumes.length === 0) lines.push('  Volumes:\t<none>');
-  else lines.push('  Volumes:', ...volumes.map((v) => `   ${v.name}:`));
-  map('Node-Selectors', t.spec.nodeSelector, '  ');
-  const tolerations = t.spec.tolerations ?? [];
-  if (tolerations.length === 0) lines.push('  Tolerations:\t<none>');
-  else tolerations.forEach((tol, i) => lines.push(`${i === 0 ? '  Tolerations:' : '              '}\t${tol.key ?? ''}${tol.operator === 'Exists' ? '' : `=${tol.value ?? ''}`}${tol.effect ? `:${tol.effect}` : ''}`));
-  return lines.join('\n') + '\n';
-}
-
-/** kubectl's tabwriter (min width 0, padding 2): columns separated by two spaces. */
-function tabulate(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]! + 2))).join('')).join('\n') + '\n';
-}
 
 // ---------- StatefulSet ----------
 
@@ -244,7 +199,7 @@ export const statefulSetRollout: RolloutOps<'StatefulSet'> = {
     return statefulSetStatus(sts);
   },
   history(sts, reader, options) {
-    return historyText(revisionHistory(reader, sts), stsRef(sts.metadata.name!), options?.revision);
+    return historyOf(revisionHistory(reader, sts), stsRef(sts.metadata.name!), options?.revision);
   },
   undo(client, sts, options) {
     return undoToRevision(client, sts, stsRef(sts.metadata.name!), options?.toRevision ?? 0);

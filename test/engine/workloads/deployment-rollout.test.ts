@@ -1,5 +1,6 @@
 /** Deployment rollouts on the virtual clock: event sequences, conditions, kubectl rollout output. */
 import { describe, expect, it } from 'vitest';
+import { formatRolloutHistory } from '../../../src/printers/index.js';
 import { rolloutRestart, scale, setImage, setPaused } from '../../../src/engine/actions.js';
 import type { Deployment } from '../../../src/engine/api/types.js';
 import { deploymentRollout } from '../../../src/engine/rollout/deployment.js';
@@ -90,7 +91,7 @@ describe('RollingUpdate', () => {
     s.c.runUntilIdle();
     const rev = s.byRevision();
     expect(s.c.get('ReplicaSet', 'default', rev[2]!)!.metadata.annotations?.['kubernetes.io/change-cause']).toBe('kubectl set image deployment/web nginx=nginx:1.26');
-    expect(deploymentRollout.history(s.deploy(), s.c)).toBe(
+    expect(formatRolloutHistory(deploymentRollout.history(s.deploy(), s.c))).toBe(
       'deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         kubectl create --filename=web.yaml\n2         kubectl set image deployment/web nginx=nginx:1.26\n\n',
     );
   });
@@ -128,7 +129,7 @@ describe('RollingUpdate', () => {
       s.c.runUntilIdle();
     }
     expect(Object.keys(s.byRevision())).toEqual(['3', '4']);
-    expect(deploymentRollout.history(s.deploy(), s.c)).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n3         <none>\n4         <none>\n\n');
+    expect(formatRolloutHistory(deploymentRollout.history(s.deploy(), s.c))).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n3         <none>\n4         <none>\n\n');
   });
 
   it('rollout restart makes a new revision that replaces every pod', () => {
@@ -280,7 +281,7 @@ describe('rollout undo and history', () => {
     expect(s.deploy().spec.template.spec.containers[0]!.image).toBe('nginx:1.26');
     expect(s.deploy().spec.template.metadata?.labels).toEqual({ app: 'web' });
     expect(s.deploy().metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('4');
-    expect(deploymentRollout.history(s.deploy(), s.c)).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n3         <none>\n4         <none>\n\n');
+    expect(formatRolloutHistory(deploymentRollout.history(s.deploy(), s.c))).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n3         <none>\n4         <none>\n\n');
     const rev3 = s.byRevision()[3];
     expect(s.scaling.slice(-4).map((l) => l.replace(/^\S+ /, ''))).toEqual([
       `Scaled up replica set ${rev2} from 0 to 1`,
@@ -305,13 +306,13 @@ describe('rollout undo and history', () => {
     const s = scenario();
     s.c.create(webDeployment(1));
     expect(() => deploymentRollout.undo(s.c, s.deploy())).toThrow('no rollout history found for deployment "web"');
-    expect(deploymentRollout.history(s.deploy(), s.c)).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n\n');
+    expect(formatRolloutHistory(deploymentRollout.history(s.deploy(), s.c))).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n\n');
   });
 
   it('prints one revision\'s pod template with --revision, with raw tabs as kubectl does', () => {
     const s = threeRevisions();
     const hash = s.c.get('ReplicaSet', 'default', s.byRevision()[2]!)!.metadata.labels!['pod-template-hash'];
-    expect(deploymentRollout.history(s.deploy(), s.c, { revision: 2 })).toBe(
+    expect(formatRolloutHistory(deploymentRollout.history(s.deploy(), s.c, { revision: 2 }))).toBe(
       'deployment.apps/web with revision #2\n' +
       'Pod Template:\n' +
       `  Labels:\tapp=web\n\tpod-template-hash=${hash}\n` +

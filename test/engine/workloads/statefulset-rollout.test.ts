@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatRolloutHistory } from '../../../src/printers/index.js';
 import type { DaemonSet, StatefulSet } from '../../../src/engine/api/types.js';
 import { setImage } from '../../../src/engine/actions.js';
 import { createCluster, type Cluster } from '../../../src/engine/cluster.js';
@@ -73,15 +74,15 @@ describe('StatefulSet rollout status, progress, history and undo', () => {
     expect(() => statefulSetRollout.undo(c, sts(c))).toThrow('no last revision to roll back to');
     setImage(c, 'StatefulSet', 'default', 'web', { nginx: 'nginx:1.25' });
     c.advance(10_000);
-    expect(statefulSetRollout.history(sts(c), c)).toBe('statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n');
-    expect(statefulSetRollout.history(sts(c), c, { revision: 1 })).toMatch(/^statefulset\.apps\/web with revision #1\n[^]*    Image:\tnginx:1\.24/);
+    expect(formatRolloutHistory(statefulSetRollout.history(sts(c), c))).toBe('statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+    expect(formatRolloutHistory(statefulSetRollout.history(sts(c), c, { revision: 1 }))).toMatch(/^statefulset\.apps\/web with revision #1\n[^]*    Image:\tnginx:1\.24/);
     expect(() => statefulSetRollout.history(sts(c), c, { revision: 7 })).toThrow('unable to find the specified revision');
     expect(() => statefulSetRollout.undo(c, sts(c), { toRevision: 7 })).toThrow('unable to find specified revision 7 in history');
     expect(statefulSetRollout.undo(c, sts(c), { toRevision: 2 })).toBe('statefulset.apps/web skipped rollback (current template already matches revision 2)');
     expect(statefulSetRollout.undo(c, sts(c))).toBe('statefulset.apps/web rolled back');
     c.advance(10_000);
     expect(c.list('Pod').map((p) => p.spec.containers[0]!.image)).toEqual(['nginx:1.24', 'nginx:1.24', 'nginx:1.24']);
-    expect(statefulSetRollout.history(sts(c), c)).toBe('statefulset.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n');
+    expect(formatRolloutHistory(statefulSetRollout.history(sts(c), c))).toBe('statefulset.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n');
   });
 
   it('waits for a partitioned roll out when every pod is ready but too few are updated', () => {
@@ -133,7 +134,7 @@ describe('DaemonSet rollout status, history and undo', () => {
     expect(p.revisions.map((r) => [r.revision, r.pods, r.current])).toEqual([[2, 1, true], [1, 2, false]]);
     c.advance(10_000);
     expect(daemonSetRollout.status(ds(c), c).message).toBe('daemon set "x" successfully rolled out');
-    expect(daemonSetRollout.history(ds(c), c)).toBe('daemonset.apps/x \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n');
+    expect(formatRolloutHistory(daemonSetRollout.history(ds(c), c))).toBe('daemonset.apps/x \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
     expect(daemonSetRollout.undo(c, ds(c))).toBe('daemonset.apps/x rolled back');
     c.advance(10_000);
     expect(c.list('Pod').map((p) => p.spec.containers[0]!.image)).toEqual(['agent:1', 'agent:1', 'agent:1']);
