@@ -20,7 +20,9 @@ export function isPodReady(pod: Pod): boolean {
 export function availableAfter(pod: Pod, minReadySeconds: number): number | undefined {
   const c = readyCondition(pod);
   if (c?.status !== 'True') return undefined;
-  if (!minReadySeconds || !c.lastTransitionTime) return -Infinity;
+  if (!minReadySeconds) return -Infinity;
+  // A Ready condition without a transition time never counts as available once minReadySeconds is set.
+  if (!c.lastTransitionTime) return Infinity;
   return Date.parse(c.lastTransitionTime) + minReadySeconds * 1000;
 }
 

@@ -12,10 +12,8 @@ import { fromLabelSelector, matches, type Selector } from '../selectors.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
 import { claim, OrphanIndex, release } from './replicaSetOwnership.js';
 import { Tallies } from './replicaSetTally.js';
-import {
-  BURST_REPLICAS, controllerRefOf, isPodActive, podFromTemplate, podsToDelete,
-  slowStartBatches,
-} from './replicaSetPods.js';
+import { BURST_REPLICAS, podFromTemplate, podsToDelete, slowStartBatches } from './replicaSetPods.js';
+import { controllerOf, isPodActive } from './podState.js';
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
 const SOURCE = { component: REPLICASET_CONTROLLER };
@@ -92,7 +90,7 @@ export class ReplicaSetController implements Controller {
 
   private podChanged(pod: Pod, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
     const uid = pod.metadata.uid!;
-    const ref = controllerRefOf(pod);
+    const ref = controllerOf(pod);
     const ownerKey = ref?.kind === 'ReplicaSet' ? keyOf(pod.metadata.namespace, ref.name) : undefined;
     const previous = this.podOwner.get(uid);
     if (previous !== undefined && previous !== ownerKey) {
@@ -232,7 +230,7 @@ export class ReplicaSetController implements Controller {
   /** getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller (for the doubled-up rank). */
   private relatedPods(rs: ReplicaSet): Pod[] {
     const store = this.cluster.api.store;
-    const owner = controllerRefOf(rs);
+    const owner = controllerOf(rs);
     const siblings = owner ? store.dependents(owner.uid).filter((o) => o.kind === 'ReplicaSet') : [rs];
     const out: Pod[] = [];
     for (const s of siblings) for (const p of store.dependents(s.metadata.uid!)) if (p.kind === 'Pod') out.push(p);

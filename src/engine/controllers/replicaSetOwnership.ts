@@ -9,7 +9,7 @@ import type { AnyObject, KindName } from '../api/types.js';
 import type { ApiServer } from '../apiServer.js';
 import { ApiError } from '../errors.js';
 import { matches, type Selector } from '../selectors.js';
-import { controllerRefOf, newControllerRef } from './replicaSetPods.js';
+import { controllerOf, controllerRef } from './podState.js';
 
 /** Objects of one kind that have no controller, by namespace. */
 export class OrphanIndex<T extends AnyObject> {
@@ -26,7 +26,7 @@ export class OrphanIndex<T extends AnyObject> {
   private observe(o: T, present: boolean): void {
     const ns = o.metadata.namespace ?? '';
     const name = o.metadata.name!;
-    if (present && !controllerRefOf(o)) {
+    if (present && !controllerOf(o)) {
       let m = this.byNamespace.get(ns);
       if (!m) this.byNamespace.set(ns, (m = new Map()));
       m.set(name, o);
@@ -47,7 +47,7 @@ export function claimCandidates<T extends AnyObject>(api: ApiServer, owner: Kube
   const uid = owner.metadata.uid!;
   const out: T[] = [];
   for (const d of api.store.dependents(uid)) {
-    if (d.kind === kind && controllerRefOf(d)?.uid === uid) out.push(d as T);
+    if (d.kind === kind && controllerOf(d)?.uid === uid) out.push(d as T);
   }
   for (const o of orphans.in(owner.metadata.namespace)) out.push(o);
   return out;
@@ -62,7 +62,7 @@ export function claim<T extends AnyObject>(api: ApiServer, owner: KubeObject, se
   const deleting = !!owner.metadata.deletionTimestamp;
   const claimed: T[] = [];
   for (const o of candidates) {
-    const ref = controllerRefOf(o);
+    const ref = controllerOf(o);
     const matching = matches(selector, o.metadata.labels);
     if (ref) {
       if (ref.uid !== uid) continue;
@@ -80,10 +80,10 @@ export function claim<T extends AnyObject>(api: ApiServer, owner: KubeObject, se
 
 function adopt<T extends AnyObject>(api: ApiServer, o: T, owner: KubeObject): T | undefined {
   const current = api.store.get(o.kind as KindName, o.metadata.namespace, o.metadata.name!) as T | undefined;
-  if (!current || current.metadata.uid !== o.metadata.uid || controllerRefOf(current)) return undefined;
+  if (!current || current.metadata.uid !== o.metadata.uid || controllerOf(current)) return undefined;
   const refs = (current.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.metadata.uid);
   try {
-    return api.update({ ...current, metadata: { ...current.metadata, ownerReferences: [...refs, newControllerRef(owner)] } } as T);
+    return api.update({ ...current, metadata: { ...current.metadata, ownerReferences: [...refs, controllerRef(owner)] } } as T);
   } catch (e) {
     if (e instanceof ApiError) return undefined;
     throw e;

@@ -5,53 +5,12 @@
  */
 import type { KubeObject, OwnerReference } from '../api/meta.js';
 import type { Pod, PodTemplateSpec } from '../api/types.js';
+import { controllerRef, isPodActive, isPodReady, readyCondition } from './podState.js';
 
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 /** The most pods a ReplicaSet creates or deletes in one sync (replicaset_controller.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
 export const SLOW_START_INITIAL_BATCH_SIZE = 1;
-
-export function controllerRefOf(o: KubeObject): OwnerReference | undefined {
-  return o.metadata.ownerReferences?.find((r) => r.controller === true);
-}
-
-/** metav1.NewControllerRef: the same shape for every owner. */
-export function newControllerRef(owner: KubeObject): OwnerReference {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
-}
-
-/** Not finished and not being deleted (controller.IsPodActive). */
-export function isPodActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
-}
-
-export function isPodTerminal(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
-
-export function podReadyCondition(pod: Pod) {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
-}
-
-export function isPodReady(pod: Pod): boolean {
-  return podReadyCondition(pod)?.status === 'True';
-}
-
-/** The virtual time at which a Ready pod counts as available, or undefined when it is not Ready. */
-export function podAvailableAt(pod: Pod, minReadySeconds: number): number | undefined {
-  const c = podReadyCondition(pod);
-  if (c?.status !== 'True') return undefined;
-  if (!minReadySeconds) return -Infinity;
-  if (!c.lastTransitionTime) return Infinity;
-  return Date.parse(c.lastTransitionTime) + minReadySeconds * 1000;
-}
-
-/** podutil.IsPodAvailable: Ready, and Ready's lastTransitionTime + minReadySeconds strictly before now. */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-  const at = podAvailableAt(pod, minReadySeconds);
-  return at !== undefined && (at === -Infinity || at < now);
-}
 
 /** controller.slowStartBatch's batch sizes: 1, 2, 4, ... until `count` are made. */
 export function slowStartBatches(count: number, initial = SLOW_START_INITIAL_BATCH_SIZE): number[] {
@@ -82,7 +41,7 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject): P
       ...(meta.labels ? { labels: { ...meta.labels } } : {}),
       ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
-      ownerReferences: [newControllerRef(owner)],
+      ownerReferences: [controllerRef(owner)],
     },
     spec: structuredClone(template.spec),
   };
@@ -140,7 +99,7 @@ function candidate(pod: Pod): Candidate {
       phase: PHASE_ORDINAL[pod.status?.phase ?? ''] ?? 0,
       ready,
       cost: deletionCost(pod),
-      readyTime: ready ? parseTime(podReadyCondition(pod)?.lastTransitionTime) : undefined,
+      readyTime: ready ? parseTime(readyCondition(pod)?.lastTransitionTime) : undefined,
       restarts: maxRestarts(pod),
       created: parseTime(pod.metadata.creationTimestamp),
       uid: pod.metadata.uid ?? '',

@@ -7,7 +7,7 @@
 import type { Pod, ReplicaSet } from '../api/types.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { fromLabelSelector, matches, type Selector } from '../selectors.js';
-import { controllerRefOf, isPodActive } from './replicaSetPods.js';
+import { controllerOf, isPodActive } from './podState.js';
 
 interface Entry {
   pod: Pod;
@@ -35,7 +35,7 @@ export class Tally {
 
   observe(pod: Pod): void {
     this.forget(pod.metadata.uid!);
-    if (controllerRefOf(pod)?.uid !== this.uid || !isPodActive(pod)) return;
+    if (controllerOf(pod)?.uid !== this.uid || !isPodActive(pod)) return;
     if (!matches(this.selector, pod.metadata.labels)) {
       this.stray.set(pod.metadata.uid!, pod);
       return;

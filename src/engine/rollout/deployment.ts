@@ -12,7 +12,7 @@ import {
   ANNOTATIONS_TO_SKIP, CHANGE_CAUSE_ANNOTATION, equalIgnoreHash, findNewReplicaSet, findOldReplicaSets, revisionOf,
 } from '../controllers/deployment/replicaSets.js';
 import { getCondition, PROGRESSING, Reason } from '../controllers/deployment/status.js';
-import { controllerRefOf, isPodReady } from '../controllers/replicaSetPods.js';
+import { controllerOf, isPodReady } from '../controllers/podState.js';
 import { matchesLabelSelector } from '../selectors.js';
 import type { RevisionPods, RolloutHistory, RolloutOps, RolloutProgress, RolloutStatus, StuckReason } from './progress.js';
 
@@ -26,7 +26,7 @@ function latest(reader: ClusterReader, d: Deployment): Deployment {
 /** deploymentutil.GetAllReplicaSets as kubectl does it: controlled by the Deployment and matching its selector. */
 function replicaSetsOf(reader: ClusterReader, d: Deployment): { newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] } {
   const rss = reader.list('ReplicaSet', { namespace: d.metadata.namespace })
-    .filter((rs) => controllerRefOf(rs)?.uid === d.metadata.uid && matchesLabelSelector(d.spec.selector, rs.metadata.labels));
+    .filter((rs) => controllerOf(rs)?.uid === d.metadata.uid && matchesLabelSelector(d.spec.selector, rs.metadata.labels));
   const newRS = findNewReplicaSet(d, rss);
   return { newRS, oldRSs: findOldReplicaSets(d, rss, newRS) };
 }
@@ -151,7 +151,7 @@ export function undoDeployment(client: ClusterClient, object: Deployment, toRevi
 function podsByOwner(reader: ClusterReader, d: Deployment): Map<string, Pod[]> {
   const out = new Map<string, Pod[]>();
   for (const p of reader.list('Pod', { namespace: d.metadata.namespace, labelSelector: d.spec.selector })) {
-    const uid = controllerRefOf(p)?.uid;
+    const uid = controllerOf(p)?.uid;
     if (!uid) continue;
     let list = out.get(uid);
     if (!list) out.set(uid, (list = []));

@@ -12,7 +12,7 @@ import { ApiError } from '../../errors.js';
 import { fromLabelSelector, matches } from '../../selectors.js';
 import { WorkQueue, type Controller } from '../../workqueue.js';
 import { claim, claimCandidates, OrphanIndex } from '../replicaSetOwnership.js';
-import { controllerRefOf, newControllerRef } from '../replicaSetPods.js';
+import { controllerOf, controllerRef } from '../podState.js';
 import { isRollingUpdate, replicasOf } from './fenceposts.js';
 import { computeHash, POD_TEMPLATE_HASH_LABEL } from './hash.js';
 import {
@@ -62,7 +62,7 @@ export class DeploymentController implements Controller {
 
   private replicaSetChanged(rs: ReplicaSet, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
     const uid = rs.metadata.uid!;
-    const ref = controllerRefOf(rs);
+    const ref = controllerOf(rs);
     const ownerKey = ref?.kind === 'Deployment' ? keyOf(rs.metadata.namespace, ref.name) : undefined;
     const previous = this.rsOwner.get(uid);
     if (previous !== undefined && previous !== ownerKey) this.queue.add(previous);
@@ -80,11 +80,11 @@ export class DeploymentController implements Controller {
 
   /** A Recreate Deployment waits for its old pods to be gone: resync it when one goes. */
   private podDeleted(pod: Pod): void {
-    const ref = controllerRefOf(pod);
+    const ref = controllerOf(pod);
     if (ref?.kind !== 'ReplicaSet') return;
     const store = this.cluster.api.store;
     const rs = store.get('ReplicaSet', pod.metadata.namespace, ref.name);
-    const dref = rs && controllerRefOf(rs);
+    const dref = rs && controllerOf(rs);
     if (dref?.kind !== 'Deployment') return;
     const d = store.get('Deployment', pod.metadata.namespace, dref.name);
     if (d && !isRollingUpdate(d)) this.queue.add(keyOf(d.metadata.namespace, d.metadata.name!));
@@ -213,7 +213,7 @@ export class DeploymentController implements Controller {
     const draft: ReplicaSet = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: rsName, namespace: d.metadata.namespace, labels: { ...labels }, ownerReferences: [newControllerRef(d)] },
+      metadata: { name: rsName, namespace: d.metadata.namespace, labels: { ...labels }, ownerReferences: [controllerRef(d)] },
       spec: { replicas: 0, ...(d.spec.minReadySeconds ? { minReadySeconds: d.spec.minReadySeconds } : {}), selector, template },
     };
     const replicas = newRSNewReplicas(d, [...oldRSs, draft], draft);
@@ -229,7 +229,7 @@ export class DeploymentController implements Controller {
       if (!(e instanceof ApiError)) throw e;
       if (e.reason === 'AlreadyExists') {
         const rs = api.get('ReplicaSet', d.metadata.namespace, rsName);
-        if (rs && controllerRefOf(rs)?.uid === d.metadata.uid && equalIgnoreHash(d.spec.template, rs.spec.template)) {
+        if (rs && controllerOf(rs)?.uid === d.metadata.uid && equalIgnoreHash(d.spec.template, rs.spec.template)) {
           created = rs;
           alreadyExists = true;
         } else {
@@ -411,7 +411,7 @@ export class DeploymentController implements Controller {
     for (const rs of oldRSs) {
       if (rs.metadata.uid === newRS?.metadata.uid) continue;
       for (const p of this.cluster.api.store.dependents(rs.metadata.uid!)) {
-        if (p.kind !== 'Pod' || controllerRefOf(p)?.uid !== rs.metadata.uid) continue;
+        if (p.kind !== 'Pod' || controllerOf(p)?.uid !== rs.metadata.uid) continue;
         const phase = p.status?.phase;
         if (phase !== 'Succeeded' && phase !== 'Failed') return true;
       }
