@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Deployment, Pod } from '../engine/api/types.js';
+import type { Deployment, Node, Pod } from '../engine/api/types.js';
 import { DEFAULT_START } from '../engine/clock.js';
 import { createCluster, type Cluster } from '../engine/cluster.js';
 import { defaultNodes } from '../engine/nodes.js';
@@ -22,6 +22,9 @@ export const CASES: Record<string, (o: CaseOptions) => Promise<Measurement>> = {
   'pods-running': podsToRunning,
   'deployment-1000': bigDeployment,
   'deployments-100x100': manyDeployments,
+  'nodes-ready': nodesReady,
+  'fleet-150k': fleet,
+  'steady-state': steadyState,
 };
 
 function bigNodes(cluster: Cluster, workers: number): void {
@@ -216,4 +219,101 @@ async function manyDeployments({ quick }: CaseOptions): Promise<Measurement> {
     return { size: `${count} Deployments x ${replicas} replicas`, compare: 'no published reference' };
   });
   return { ...m, figures: { pods: count * replicas } };
+}
+
+/** Node manifests in files (100 per file), applied as a user's folder would be, to every node Ready. */
+async function nodesReady({ quick }: CaseOptions): Promise<Measurement> {
+  const nodes = quick ? 500 : 5_000;
+  const perFile = 100;
+  const dir = mkdtempSync(join(tmpdir(), 'kubedeck-bench-'));
+  try {
+    for (let f = 0; f < nodes / perFile; f++) {
+      const docs: string[] = [];
+      for (let i = 0; i < perFile; i++) {
+        const n = f * perFile + i;
+        docs.push(`apiVersion: v1\nkind: Node\nmetadata:\n  name: node-${n}\n  labels: {topology.kubernetes.io/zone: zone-${n % 3}}\nstatus:\n  capacity: {cpu: "8", memory: 32Gi, pods: "110"}\n`);
+      }
+      writeFileSync(join(dir, `nodes-${String(f).padStart(3, '0')}.yaml`), docs.join('---\n'));
+    }
+    const cluster = createSimulatedCluster({ seed: 1 });
+    const isReady = (n: Node) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    return await measure('nodes from manifests to Ready', async (timed) => {
+      await timed(async () => {
+        const report = await new ManifestSync(cluster, [dir], { watch: false }).start();
+        if (report.errors.length > 0) throw new Error(`bench manifests failed: ${report.errors[0]!.message}`);
+        for (let step = 0; step < 600; step++) {
+          if (cluster.list('Node').filter(isReady).length === nodes) return;
+          cluster.advance(1000);
+        }
+        throw new Error('nodes did not become Ready in 10 simulated minutes');
+      });
+      return { size: `${nodes.toLocaleString('en')} nodes in ${nodes / perFile} files`, compare: 'kwok CI allows 60 s for 5,000 nodes; goal < 2 s' };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fleetSize = (quick: boolean) => ({ deployments: quick ? 15 : 1_500, replicas: 100, nodes: quick ? 50 : 5_000 });
+
+/** The fleet's Deployments: zero-delay containers, optionally probed every 10 s (readiness HTTP, liveness TCP). */
+function fleetDeployment(name: string, replicas: number, probes: boolean): Deployment {
+  const d = instantDeployment(name, replicas, probes ? 'nginx:1.27' : 'registry.k8s.io/pause:3.10');
+  if (probes) {
+    d.spec.template.spec.containers[0]!.readinessProbe = { httpGet: { path: '/', port: 80 }, periodSeconds: 10 };
+    d.spec.template.spec.containers[0]!.livenessProbe = { tcpSocket: { port: 80 }, periodSeconds: 10 };
+  }
+  return d;
+}
+
+/** Creates the fleet's Deployments at once (as a folder of manifests would) and runs until all are Available. */
+function startFleet(cluster: Cluster, names: readonly string[], replicas: number, probes: boolean): void {
+  for (const n of names) cluster.api.create(fleetDeployment(n, replicas, probes));
+  cluster.settle();
+  untilRolledOut(cluster, names);
+}
+
+const memoryFigures = () => ({ heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) });
+
+/** 150,000 pods (1,500 Deployments x 100) on 5,000 nodes to all Available, then a rolling update of all of them. */
+async function fleet({ quick }: CaseOptions): Promise<Measurement> {
+  const { deployments, replicas, nodes } = fleetSize(quick);
+  const cluster = createSimulatedCluster({ seed: 1 });
+  bigNodes(cluster, nodes);
+  const names = Array.from({ length: deployments }, (_, i) => `app-${i}`);
+  let availableMs = 0;
+  let heap = 0;
+  const m = await measure('Deployments to Available, then all updated', async (timed) => {
+    const start = performance.now();
+    await timed(() => startFleet(cluster, names, replicas, false));
+    availableMs = performance.now() - start;
+    heap = memoryFigures().heapUsedMb;
+    await timed(() => {
+      for (const n of names) setImageOf(cluster, n, 'registry.k8s.io/pause:3.9');
+      untilRolledOut(cluster, names);
+    });
+    return {
+      size: `${(deployments * replicas).toLocaleString('en')} pods (${deployments.toLocaleString('en')} x ${replicas}) on ${nodes.toLocaleString('en')} nodes`,
+      compare: 'kwok CI allows 60 s for 10,000 pods; goal < 60 s to Available, peak < 1.5 GB',
+    };
+  });
+  return { ...m, figures: { availableMs: Math.round(availableMs), updateMs: Math.round(m.wallMs - availableMs), heapUsedMb: heap } };
+}
+
+/** Steady state at fleet size with probes every 10 s: simulated seconds per wall-clock second. */
+async function steadyState({ quick }: CaseOptions): Promise<Measurement> {
+  const { deployments, replicas, nodes } = fleetSize(quick);
+  const cluster = createSimulatedCluster({ seed: 1 });
+  bigNodes(cluster, nodes);
+  const names = Array.from({ length: deployments }, (_, i) => `app-${i}`);
+  startFleet(cluster, names, replicas, true);
+  const simulated = quick ? 60 : 300;
+  const m = await measure('steady state with probes every 10 s', async (timed) => {
+    await timed(() => cluster.advance(simulated * 1000));
+    return {
+      size: `${(deployments * replicas).toLocaleString('en')} probed pods on ${nodes.toLocaleString('en')} nodes, ${simulated} simulated s`,
+      compare: 'goal >= 10x real time',
+    };
+  });
+  return { ...m, figures: { speedup: Math.round(simulated / (m.wallMs / 1000)), ...memoryFigures() } };
 }
