@@ -2,7 +2,7 @@
  * The API server's semantics over the raw store: defaulting, validation, naming, uid, resourceVersion, generation,
  * the status subresource, namespaces, finalizers, graceful pod deletion and deletion propagation.
  */
-import { applyDefaults, jobSelectorAndLabels } from './api/defaults.js';
+import { jobSelectorAndLabels, withDefaults } from './api/defaults.js';
 import { kindInfo, qualifiedResource, type KindInfo } from './api/kinds.js';
 import type { KubeObject, OwnerReference } from './api/meta.js';
 import type { AnyObject, KindMap, KindName, Namespace, Pod } from './api/types.js';
@@ -12,6 +12,7 @@ import type { VirtualClock } from './clock.js';
 import { alreadyExists, ApiError, invalid, notFound } from './errors.js';
 import type { SeededRandom } from './random.js';
 import { fromLabelSelector, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
+import { copyUnfrozen, jsonEqual } from './store/immutable.js';
 import type { ObjectStore } from './store/objectStore.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -87,7 +88,8 @@ export class ApiServer implements ClusterClient {
 
   create<T extends AnyObject>(input: T): T {
     const info = this.info(input.kind);
-    const obj = structuredClone(input) as Mutable<T>;
+    // The caller's own parts are copied; parts shared with stored objects are frozen and stay shared.
+    const obj = { ...copyUnfrozen(input) } as Mutable<T>;
     const meta = (obj.metadata = { ...(obj.metadata ?? {}) });
     if (info.namespaced) meta.namespace = meta.namespace || 'default';
     else delete meta.namespace;
@@ -101,7 +103,7 @@ export class ApiServer implements ClusterClient {
     }
     if (this.store.get(info.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(info), meta.name);
 
-    let defaulted = applyDefaults(obj as AnyObject) as Mutable<AnyObject>;
+    let defaulted = withDefaults(obj as AnyObject) as Mutable<AnyObject>;
     const errors = validate(defaulted);
     if (errors.length > 0) throw validationError(defaulted, errors);
     for (const admit of this.admission) defaulted = admit(defaulted, undefined) as Mutable<AnyObject>;
@@ -125,7 +127,7 @@ export class ApiServer implements ClusterClient {
     const existing = this.mustGet(info, input.metadata.namespace, input.metadata.name);
     this.checkVersion(info, existing, input);
 
-    const next = structuredClone(input) as Mutable<AnyObject>;
+    const next = { ...copyUnfrozen(input) } as Mutable<AnyObject>;
     next.metadata = {
       ...next.metadata,
       name: existing.metadata.name,
@@ -147,12 +149,12 @@ export class ApiServer implements ClusterClient {
     if (!info.namespaced) delete next.metadata.namespace;
     if (STATUS_KINDS.has(info.kind)) copyStatus(existing, next);
 
-    let defaulted = applyDefaults(next as AnyObject) as Mutable<AnyObject>;
+    let defaulted = withDefaults(next as AnyObject) as Mutable<AnyObject>;
     const errors = validate(defaulted, existing);
     if (errors.length > 0) throw validationError(defaulted, errors);
     for (const admit of this.admission) defaulted = admit(defaulted, existing) as Mutable<AnyObject>;
 
-    if (GENERATION_KINDS.has(info.kind) && !sameJson(specOf(existing), specOf(defaulted))) {
+    if (GENERATION_KINDS.has(info.kind) && !jsonEqual(specOf(existing), specOf(defaulted))) {
       defaulted.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     }
     return this.commit(existing, defaulted) as T;
@@ -164,10 +166,10 @@ export class ApiServer implements ClusterClient {
     this.checkVersion(info, existing, input);
     const status = (input as { status?: unknown }).status;
     // Only the status can differ: compare it alone (kubelets and controllers post unchanged statuses often).
-    if (sameJson((existing as { status?: unknown }).status, status)) return existing as T;
+    if (jsonEqual((existing as { status?: unknown }).status, status)) return existing as T;
     const next = { ...existing } as Mutable<AnyObject> & { status?: unknown };
     if (status === undefined) delete next.status;
-    else next.status = structuredClone(status);
+    else next.status = copyUnfrozen(status);
     return this.commit(existing, next, true) as T;
   }
 
@@ -221,7 +223,7 @@ export class ApiServer implements ClusterClient {
       this.removeNow(next);
       return next;
     }
-    if (!knownChanged && sameJson(existing, next)) return existing;
+    if (!knownChanged && jsonEqual(existing, next)) return existing;
     next.metadata = { ...next.metadata, resourceVersion: this.store.nextResourceVersion() };
     this.store.put('MODIFIED', next as AnyObject);
     return next as AnyObject;
@@ -390,8 +392,4 @@ export function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   }
   if (!any) return 'BestEffort';
   return guaranteed ? 'Guaranteed' : 'Burstable';
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

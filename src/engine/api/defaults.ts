@@ -11,7 +11,15 @@ import type {
 
 /** Returns a defaulted deep copy; the input is never mutated. */
 export function applyDefaults<T extends AnyObject>(obj: T): T {
-  const o = structuredClone(obj) as AnyObject;
+  return withDefaults(structuredClone(obj));
+}
+
+/**
+ * The defaulted object without the deep copy: new objects where a default was added, the input's own parts (by
+ * reference) elsewhere. The input is never mutated (the API server passes parts shared with frozen stored objects).
+ */
+export function withDefaults<T extends AnyObject>(obj: T): T {
+  const o = obj as AnyObject;
   switch (o.kind) {
     case 'Pod':
       return addDefaultTolerations(defaultPod(o)) as T;

@@ -6,6 +6,7 @@
 import type { KindMap, KindName, AnyObject } from '../api/types.js';
 import type { WatchEvent, WatchEventType } from '../client.js';
 import { matches, type Selector } from '../selectors.js';
+import { deepFreeze } from './immutable.js';
 
 export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
@@ -29,15 +30,6 @@ export class ResourceVersionTooOld extends Error {
   }
 }
 
-const freezeObjects = process.env.VITEST !== undefined || process.env.KUBEDECK_FREEZE === '1';
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
-}
 
 export class ObjectStore {
   private readonly tables = new Map<KindName, KindTable>();
@@ -119,9 +111,12 @@ export class ObjectStore {
     return [...(this.podsByNode.get(nodeName)?.values() ?? [])] as KindMap['Pod'][];
   }
 
-  /** Stores the object as given (the caller has set resourceVersion) and tells the watchers. */
+  /**
+   * Stores the object as given (the caller has set resourceVersion) and tells the watchers. Stored objects are
+   * frozen, deeply: a later write shares their unchanged parts instead of copying them (see immutable.ts).
+   */
   put(type: Exclude<WatchEventType, 'DELETED'>, object: AnyObject): void {
-    if (freezeObjects) deepFreeze(object);
+    deepFreeze(object);
     const table = this.table(object.kind as KindName);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
@@ -133,7 +128,7 @@ export class ObjectStore {
   }
 
   remove(object: AnyObject, finalVersion: AnyObject): void {
-    if (freezeObjects) deepFreeze(finalVersion);
+    deepFreeze(finalVersion);
     const table = this.table(object.kind as KindName);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);

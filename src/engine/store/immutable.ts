@@ -1,0 +1,86 @@
+/**
+ * Structural sharing for the store. Every object the store holds is deeply frozen, so a frozen value is known to
+ * be the store's and unchangeable: writes copy only what is not frozen (what the caller built) and share the rest,
+ * and comparisons stop at the first shared reference.
+ */
+
+/** Freezes the object and everything under it, stopping at parts already frozen (shared with stored objects). */
+export function deepFreeze<T>(o: T): T {
+  if (o === null || typeof o !== 'object' || Object.isFrozen(o)) return o;
+  Object.freeze(o);
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) deepFreeze(o[i]);
+  } else {
+    for (const k in o) deepFreeze((o as Record<string, unknown>)[k]);
+  }
+  return o;
+}
+
+/**
+ * A deep copy of what is not frozen; frozen parts are shared (they cannot change). Equal to structuredClone for
+ * JSON-shaped data: key order and undefined-valued keys are kept.
+ */
+export function copyUnfrozen<T>(o: T): T {
+  if (o === null || typeof o !== 'object' || Object.isFrozen(o)) return o;
+  if (Array.isArray(o)) {
+    const out = new Array(o.length);
+    for (let i = 0; i < o.length; i++) out[i] = copyUnfrozen(o[i]);
+    return out as T;
+  }
+  if (o instanceof Date) return new Date(o.getTime()) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) out[k] = copyUnfrozen((o as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+/**
+ * Whether JSON.stringify(a) === JSON.stringify(b), without building the strings: key order matters, object keys
+ * whose value is undefined (or a function) are absent, array holes and undefined elements are null, as are
+ * NaN and infinities. Shared references are equal at once.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date || b instanceof Date) return JSON.stringify(a) === JSON.stringify(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return jsonScalar(a) === jsonScalar(b);
+  const aa = Array.isArray(a);
+  if (aa !== Array.isArray(b)) return false;
+  if (aa) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i];
+      const v = y[i];
+      if (u === v) continue;
+      if (!jsonEqual(absentToNull(u), absentToNull(v))) return false;
+    }
+    return true;
+  }
+  // Object: walk both key lists in order, skipping keys JSON leaves out.
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const kx = Object.keys(x);
+  const ky = Object.keys(y);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < kx.length && !present(x[kx[i]!])) i++;
+    while (j < ky.length && !present(y[ky[j]!])) j++;
+    if (i === kx.length || j === ky.length) return i === kx.length && j === ky.length;
+    const k = kx[i]!;
+    if (k !== ky[j]) return false;
+    if (!jsonEqual(x[k], y[k])) return false;
+    i++;
+    j++;
+  }
+}
+
+const present = (v: unknown): boolean => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+const absentToNull = (v: unknown): unknown => (present(v) ? v : null);
+
+/** The JSON text of a scalar (null for non-finite numbers). */
+function jsonScalar(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
+  return v;
+}
