@@ -18,6 +18,7 @@ import type {
   Namespace, Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, Pod, PodSpec, PodTemplateSpec,
   Probe, ReplicaSet, Secret, Service, ServicePort, StatefulSet, Toleration, Volume,
 } from './types.js';
+import { jsonEqualUnordered } from '../store/immutable.js';
 
 type Errs = FieldError[];
 
@@ -288,21 +289,8 @@ function notMoreThan100Percent(errs: Errs, v: IntOrString | undefined, path: str
   }
 }
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-
-/** Key-order-independent form, so `{a, b}` equals `{b, a}` (Go compares structs, not JSON text). */
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = canonical(x);
-    }
-    return out;
-  }
-  return v;
-}
+/** Key-order-independent equality, so `{a, b}` equals `{b, a}` (Go compares structs, not JSON text). */
+const sameJson = jsonEqualUnordered;
 
 // ---------- quantities and resources ----------
 

@@ -84,3 +84,37 @@ function jsonScalar(v: unknown): unknown {
   if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
   return v;
 }
+
+/**
+ * Whether the two are equal as JSON once object keys are sorted (Go compares structs, not JSON text): as
+ * jsonEqual, but `{a, b}` equals `{b, a}`.
+ */
+export function jsonEqualUnordered(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return jsonScalar(a) === jsonScalar(b);
+  const aa = Array.isArray(a);
+  if (aa !== Array.isArray(b)) return false;
+  if (aa) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i];
+      const v = y[i];
+      if (u !== v && !jsonEqualUnordered(absentToNull(u), absentToNull(v))) return false;
+    }
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const k of Object.keys(x)) {
+    const u = x[k];
+    if (!present(u)) continue;
+    count++;
+    const v = y[k];
+    if (!present(v) || !Object.prototype.hasOwnProperty.call(y, k) || !jsonEqualUnordered(u, v)) return false;
+  }
+  for (const k of Object.keys(y)) if (present(y[k])) count--;
+  return count === 0;
+}
