@@ -36,6 +36,8 @@ export class ObjectStore {
   private readonly byOwner = new Map<string, Set<AnyObject>>();
   private readonly podsByNode = new Map<string, Map<string, AnyObject>>();
   private readonly listeners = new Set<Listener>();
+  /** Per kind, the listeners that want it, in the order they started watching; rebuilt when listeners change. */
+  private byKind = new Map<KindName, Listener[]>();
   private readonly log: { rv: number; event: WatchEvent }[] = [];
   private rv = 0;
 
@@ -155,14 +157,31 @@ export class ObjectStore {
       for (const entry of this.log) if (entry.rv > from && wants(listener, entry.event)) handler(entry.event);
     }
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.byKind = new Map();
+    return () => {
+      this.listeners.delete(listener);
+      this.byKind = new Map();
+    };
   }
 
   private emit(event: WatchEvent): void {
     this.log.push({ rv: Number(event.object.metadata.resourceVersion), event });
     // Trimmed in batches: one splice per logLimit events instead of an O(n) splice on every event.
     if (this.log.length >= 2 * this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
-    for (const l of [...this.listeners]) if (wants(l, event)) l.handler(event);
+    // A snapshot: listeners added or removed by a handler take effect from the next event, as before.
+    for (const l of this.listenersOf(event.object.kind as KindName)) {
+      if (l.namespace === undefined || event.object.metadata.namespace === l.namespace) l.handler(event);
+    }
+  }
+
+  private listenersOf(kind: KindName): Listener[] {
+    let list = this.byKind.get(kind);
+    if (!list) {
+      list = [];
+      for (const l of this.listeners) if (!l.kinds || l.kinds.has(kind)) list.push(l);
+      this.byKind.set(kind, list);
+    }
+    return list;
   }
 
   private table(kind: KindName): KindTable {
