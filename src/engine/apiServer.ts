@@ -160,6 +160,23 @@ export class ApiServer implements ClusterClient {
     return this.commit(existing, defaulted) as T;
   }
 
+  /**
+   * The pods/binding subresource (the scheduler's write): sets spec.nodeName of a pod not bound yet, as an update of
+   * that one field would, without defaulting and validating again what was checked when the pod was stored.
+   */
+  bind(pod: Pod, nodeName: string): Pod {
+    const existing = this.mustGet(this.info('Pod'), pod.metadata.namespace, pod.metadata.name) as Pod;
+    this.checkVersion(this.info('Pod'), existing, pod);
+    // Already bound (the update is then refused or changes nothing): the full update path gives the answer.
+    if (existing.spec.nodeName) return this.update({ ...existing, spec: { ...existing.spec, nodeName } });
+    const next = {
+      ...existing,
+      metadata: { ...existing.metadata, generation: (existing.metadata.generation ?? 0) + 1 },
+      spec: { ...existing.spec, nodeName },
+    };
+    return this.commit(existing, next, true) as Pod;
+  }
+
   updateStatus<T extends AnyObject>(input: T): T {
     const info = this.info(input.kind);
     const existing = this.mustGet(info, input.metadata.namespace, input.metadata.name);

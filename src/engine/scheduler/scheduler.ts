@@ -320,7 +320,7 @@ export class Scheduler implements Controller {
     if (!pod || pod.metadata.uid !== qp.uid) return;
     let bound: Pod;
     try {
-      bound = api.update({ ...pod, spec: { ...pod.spec, nodeName } });
+      bound = api.bind(pod, nodeName);
     } catch (e) {
       this.cache.removePod(qp.uid);
       this.failed(qp, `Binding rejected: ${(e as Error).message}`, new Set());
