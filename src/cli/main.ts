@@ -47,6 +47,9 @@ export function globalHelp(): string {
     'Flags of every command:',
     ...SESSION_FLAGS.map((f) => `  --${`${f.name} ${f.value ?? ''}`.padEnd(18)}${f.help}`),
     '',
+    'Flags of the dashboard (also --seed, --nodes, --speed):',
+    ...DASHBOARD_FLAGS.map((f) => `  --${`${f.name} ${f.value ?? ''}`.padEnd(18)}${f.help}`),
+    '',
     "Run 'kubedeck COMMAND --help' for a command's flags and examples.",
     '',
   ].join('\n');
@@ -186,18 +189,39 @@ function optionalNumber<K extends string>(key: K, value: number | undefined): { 
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 }
 
-/** Until the dashboard lands: a terminal gets `get all` on the folders; a pipe gets a pointer to `kubedeck get`. */
+/** Flags of the dashboard (besides the session's --seed, --nodes, --speed). */
+export const DASHBOARD_FLAGS: readonly Flag[] = [
+  { name: 'readonly', kind: 'boolean', help: 'no action that changes the cluster or its files (scale, delete, cordon, drain, edit...)' },
+  { name: 'yes', kind: 'boolean', help: 'kill pods (ctrl-k) without asking' },
+  { name: 'keymap', kind: 'string', value: 'FILE', help: 'remap keys from a YAML file (see the README)' },
+];
+
+/** The dashboard in a terminal; a pipe gets a pointer to `kubedeck get`. */
 async function dashboard(argv: readonly string[], io: Io): Promise<ExitCode> {
-  const args = parseArgs(argv, [...SESSION_FLAGS, HELP_FLAG]);
+  const args = parseArgs(argv, [...SESSION_FLAGS, ...DASHBOARD_FLAGS, HELP_FLAG]);
   if (bool(args, 'help')) {
     io.stdout.write(globalHelp());
     return 0;
   }
-  const dirs = args.positionals.length > 0 ? args.positionals : ['.'];
-  if (!io.stdout.isTTY) {
+  const dirs = [...args.positionals, ...list(args, 'dir')];
+  if (dirs.length === 0) dirs.push('.');
+  if (!io.stdout.isTTY || !process.stdin.isTTY) {
     io.stderr.write(`kubedeck: the dashboard needs an interactive terminal. For scripts and CI use the headless commands, e.g.\n  kubedeck get all --dir ${dirs[0]}\n`);
     return 2;
   }
-  const seedAndNodes = [...(str(args, 'seed') ? ['--seed', str(args, 'seed')!] : []), ...(str(args, 'nodes') ? ['--nodes', str(args, 'nodes')!] : [])];
-  return headless(['get', 'all', ...dirs.flatMap((d) => ['--dir', d]), ...seedAndNodes], io);
+  const speed = str(args, 'speed');
+  if (speed !== undefined && !(Number(speed) > 0)) throw new UsageError(`invalid argument "${speed}" for "--speed": must be a number from 0.1 to 100`);
+  const { runDashboard } = await import('../tui/run.js');
+  return runDashboard(
+    {
+      dirs: dirs.map((d) => resolve(io.cwd, d)),
+      ...optionalNumber('seed', integerFlag(args, 'seed', 0)),
+      ...optionalNumber('nodes', integerFlag(args, 'nodes', 0)),
+      ...(speed !== undefined ? { speed: Number(speed) } : {}),
+      readonly: bool(args, 'readonly'),
+      yes: bool(args, 'yes'),
+      ...(str(args, 'keymap') !== undefined ? { keymapFile: resolve(io.cwd, str(args, 'keymap')!) } : {}),
+    },
+    { stdout: io.stdout as NodeJS.WriteStream, stdin: process.stdin, stderr: io.stderr },
+  );
 }

@@ -1,0 +1,175 @@
+/**
+ * A resource list as the dashboard shows it: kubectl's rows, filtered and sorted over every object, then cells with
+ * fresh ages and the dashboard's extra columns for the visible rows only. Rows are cached per object (the store
+ * replaces an object on every change), so a key press over 10,000 pods does not re-print 10,000 rows.
+ */
+import type { AnyObject } from '../engine/api/types.js';
+import type { ListOptions } from '../engine/client.js';
+import { printerFor } from '../printers/index.js';
+import type { DashboardSource } from './source.js';
+import type { ResourceView, Scope, Tone } from './views.js';
+
+export type SortKey = 'name' | 'age' | 'status';
+export interface Sort {
+  by: SortKey;
+  desc: boolean;
+}
+
+export interface ListQuery {
+  view: ResourceView;
+  /** Undefined: all namespaces. */
+  namespace: string | undefined;
+  scope?: Scope | undefined;
+  filter: string;
+  sort?: Sort | undefined;
+}
+
+export interface ParsedFilter {
+  labelSelector?: string;
+  test?: (row: string) => boolean;
+}
+
+/** `/` filter text: `-l app=web` selects labels, `!re` inverts, otherwise a case-insensitive regex over the row. */
+export function parseFilter(text: string): ParsedFilter {
+  const t = text.trim();
+  if (t === '') return {};
+  const label = /^-l\s*(.*)$/.exec(t);
+  if (label) return label[1]!.trim() ? { labelSelector: label[1]!.trim() } : {};
+  const invert = t.startsWith('!');
+  const body = invert ? t.slice(1) : t;
+  if (body === '') return {};
+  let re: RegExp;
+  try {
+    re = new RegExp(body, 'i');
+  } catch {
+    re = new RegExp(body.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  }
+  return { test: invert ? (row) => !re.test(row) : (row) => re.test(row) };
+}
+
+export interface Column {
+  name: string;
+  /** Index into the printer's cells, or an extra column. */
+  source: { printer: number } | { extra: number } | { namespace: true };
+  wide?: boolean;
+}
+
+export interface ComputedList {
+  objects: AnyObject[];
+  /** The query's filter was a label selector that failed to parse. */
+  error?: string;
+  /** Width of each printer column over every row (for stable column widths). */
+  printerWidths: number[];
+}
+
+const TIME_COLUMNS = new Set(['AGE', 'LAST SEEN', 'FIRST SEEN', 'DURATION', 'LAST SCHEDULE']);
+
+export class ListModel {
+  private readonly rowCache = new WeakMap<object, string[]>();
+  private memo: { key: string; version: number; query: ListQuery; result: ComputedList } | undefined;
+
+  constructor(private readonly source: DashboardSource) {}
+
+  /** kubectl's cells for `o` (every column, wide ones included), cached per object version. */
+  cellsOf(view: ResourceView, o: AnyObject, now: number): string[] {
+    let cells = this.rowCache.get(o);
+    if (!cells) {
+      cells = printerFor(view.kind).row(o as never, { now, wide: true });
+      this.rowCache.set(o, cells);
+    }
+    return cells;
+  }
+
+  /** Fresh cells (ages as of now) for a visible row. */
+  freshCells(view: ResourceView, o: AnyObject, now: number): string[] {
+    return printerFor(view.kind).row(o as never, { now, wide: true });
+  }
+
+  compute(query: ListQuery, dataVersion: number): ComputedList {
+    const key = `${query.view.id}|${query.namespace ?? '*'}|${query.scope?.label ?? ''}|${query.filter}|${query.sort?.by ?? ''}|${query.sort?.desc ?? ''}`;
+    if (this.memo && this.memo.key === key && this.memo.version === dataVersion && this.memo.query.scope === query.scope) return this.memo.result;
+    const result = this.computeFresh(query);
+    this.memo = { key, version: dataVersion, query, result };
+    return result;
+  }
+
+  private computeFresh(query: ListQuery): ComputedList {
+    const { view, scope } = query;
+    const now = this.source.now();
+    const filter = parseFilter(query.filter);
+    const options: ListOptions = {};
+    const namespace = scope?.namespace ?? query.namespace;
+    if (namespace !== undefined) options.namespace = namespace;
+    if (scope?.fieldSelector) options.fieldSelector = scope.fieldSelector;
+    let objects: AnyObject[];
+    let error: string | undefined;
+    try {
+      objects = this.listWithSelectors(view, options, scope?.labelSelector, filter.labelSelector);
+    } catch (e) {
+      error = `bad label selector: ${(e as Error).message}`;
+      objects = this.listWithSelectors(view, options, scope?.labelSelector, undefined);
+    }
+    if (scope?.match) objects = objects.filter(scope.match);
+    const printer = printerFor(view.kind);
+    const widths = printer.columns.map((c) => c.name.length);
+    const rows = objects.map((o) => {
+      const cells = this.cellsOf(view, o, now);
+      for (let i = 0; i < cells.length; i++) if (cells[i]!.length > widths[i]!) widths[i] = cells[i]!.length;
+      return cells;
+    });
+    let order = objects.map((_, i) => i);
+    if (filter.test) {
+      const test = filter.test;
+      const ns = (i: number) => objects[i]!.metadata.namespace ?? '';
+      order = order.filter((i) => test(`${ns(i)} ${rows[i]!.join(' ')}`));
+    }
+    order.sort(comparator(query.sort, objects, rows, printer.columns.map((c) => c.name.toUpperCase())));
+    const result: ComputedList = { objects: order.map((i) => objects[i]!), printerWidths: widths };
+    if (error) result.error = error;
+    return result;
+  }
+
+  private listWithSelectors(view: ResourceView, options: ListOptions, scopeSelector: Scope['labelSelector'], filterSelector: string | undefined): AnyObject[] {
+    const list = (selector: Scope['labelSelector'] | undefined) =>
+      this.source.reader.list(view.kind, selector !== undefined ? { ...options, labelSelector: selector } : options) as AnyObject[];
+    if (scopeSelector !== undefined && filterSelector !== undefined) {
+      const inFilter = new Set(list(filterSelector));
+      return list(scopeSelector).filter((o) => inFilter.has(o));
+    }
+    return list(scopeSelector ?? filterSelector);
+  }
+}
+
+function comparator(sort: Sort | undefined, objects: AnyObject[], rows: string[][], columns: string[]): (a: number, b: number) => number {
+  const byName = (a: number, b: number) => {
+    const oa = objects[a]!.metadata;
+    const ob = objects[b]!.metadata;
+    return (oa.namespace ?? '').localeCompare(ob.namespace ?? '') || (oa.name ?? '').localeCompare(ob.name ?? '');
+  };
+  if (!sort) {
+    if (objects[0]?.kind === 'Event') return (a, b) => eventTime(objects[a]!) - eventTime(objects[b]!) || byName(a, b);
+    return byName;
+  }
+  const sign = sort.desc ? -1 : 1;
+  if (sort.by === 'name') {
+    const nameCol = columns.indexOf('NAME');
+    return (a, b) => sign * ((nameCol >= 0 ? rows[a]![nameCol]!.localeCompare(rows[b]![nameCol]!) : 0) || byName(a, b));
+  }
+  if (sort.by === 'age') {
+    // Youngest first, as ascending AGE reads.
+    const t = (i: number) => (objects[i]!.kind === 'Event' ? eventTime(objects[i]!) : Date.parse(objects[i]!.metadata.creationTimestamp ?? '') || 0);
+    return (a, b) => sign * (t(b) - t(a)) || byName(a, b);
+  }
+  const statusCol = ['STATUS', 'READY', 'TYPE', 'COMPLETIONS'].map((c) => columns.indexOf(c)).find((i) => i >= 0) ?? -1;
+  return (a, b) => sign * ((statusCol >= 0 ? rows[a]![statusCol]!.localeCompare(rows[b]![statusCol]!) : 0) || byName(a, b));
+}
+
+function eventTime(o: AnyObject): number {
+  const e = o as { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: string } };
+  return Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
+}
+
+/** Columns that change with time alone: not marked as changed. */
+export const isTimeColumn = (name: string): boolean => TIME_COLUMNS.has(name);
+
+export type { Tone };
