@@ -8,6 +8,7 @@ import type {
   PersistentVolume, PersistentVolumeClaimSpec, Pod, PodSpec, PodTemplateSpec, Probe, ReplicaSet, Service, StatefulSet,
   StorageClass, Toleration, Volume,
 } from './types.js';
+import { jsonEqual } from '../store/immutable.js';
 
 /** Returns a defaulted deep copy; the input is never mutated. */
 export function applyDefaults<T extends AnyObject>(obj: T): T {
@@ -120,20 +121,37 @@ function defaultVolume(v: Volume): Volume {
   return out;
 }
 
+/** The input itself when defaulting changed nothing, so a stored pod shares it (with its template, its last version). */
+function unchanged<T>(input: T, out: T): T {
+  return jsonEqual(input, out) ? input : out;
+}
+
+/** `items.map(f)`, or `items` itself when `f` returned every item unchanged. */
+function mapShared<T>(items: T[], f: (item: T) => T): T[] {
+  let out: T[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const x = f(items[i]!);
+    if (out === undefined && x !== items[i]) out = items.slice(0, i);
+    out?.push(x);
+  }
+  return out ?? items;
+}
+
 /** SetDefaults_PodSpec and its containers: what every pod and every pod template gets. */
 export function defaultPodSpec(spec: PodSpec): PodSpec {
   const hostNetwork = spec.hostNetwork === true;
+  const container = (c: Container) => unchanged(c, defaultContainer(c, hostNetwork));
   const out: PodSpec = {
     ...spec,
-    containers: (spec.containers ?? []).map((c) => defaultContainer(c, hostNetwork)),
+    containers: mapShared(spec.containers ?? [], container),
     restartPolicy: spec.restartPolicy || 'Always',
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
     dnsPolicy: spec.dnsPolicy || 'ClusterFirst',
     securityContext: spec.securityContext ?? {},
     schedulerName: spec.schedulerName || 'default-scheduler',
   };
-  if (spec.initContainers) out.initContainers = spec.initContainers.map((c) => defaultContainer(c, hostNetwork));
-  if (spec.volumes) out.volumes = spec.volumes.map(defaultVolume);
+  if (spec.initContainers) out.initContainers = mapShared(spec.initContainers, container);
+  if (spec.volumes) out.volumes = mapShared(spec.volumes, (v) => unchanged(v, defaultVolume(v)));
   return out;
 }
 
@@ -152,8 +170,8 @@ function requestsFromLimits(c: Container): Container {
 
 function defaultPod(pod: Pod): Pod {
   const spec = defaultPodSpec(pod.spec ?? ({} as PodSpec));
-  spec.containers = spec.containers.map(requestsFromLimits);
-  if (spec.initContainers) spec.initContainers = spec.initContainers.map(requestsFromLimits);
+  spec.containers = mapShared(spec.containers, requestsFromLimits);
+  if (spec.initContainers) spec.initContainers = mapShared(spec.initContainers, requestsFromLimits);
   // Set on pods only (not templates) by the ServiceAccount and Priority admission plugins.
   spec.serviceAccountName = spec.serviceAccountName || 'default';
   if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;

@@ -43,7 +43,8 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject): P
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
       ownerReferences: [controllerRef(owner)],
     },
-    spec: structuredClone(template.spec),
+    // Shared, not copied: the API server copies what is not frozen and shares the stored template's parts.
+    spec: template.spec,
   };
 }
 
