@@ -262,7 +262,9 @@ function toPos(offset: number, lines: LineCounter): SourcePosition {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/:$/, '');
+  const line = message.split('\n')[0]!.replace(/:$/, '');
+  // The YAML reader reports a JavaScript stack overflow on absurd nesting; say what go-yaml says instead.
+  return line.replace(/^Maximum call stack size exceeded/, 'exceeded max depth (nesting too deep)');
 }
 
 function describe(value: unknown): string {

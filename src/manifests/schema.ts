@@ -6,7 +6,9 @@
 import type { KindName } from '../engine/api/types.js';
 
 export type Schema =
-  | { type: 'string' | 'integer' | 'number' | 'boolean' | 'intOrString' | 'quantity' | 'any' }
+  | { type: 'string' | 'number' | 'boolean' | 'intOrString' | 'quantity' | 'any' }
+  /** Go's int32 unless `int64` (the API decodes into fixed-size integers and refuses what does not fit). */
+  | { type: 'integer'; int64?: true }
   | ObjectSchema
   | { type: 'map'; of: Schema }
   | ArraySchema;
@@ -31,6 +33,7 @@ export interface ArraySchema {
 
 const str: Schema = { type: 'string' };
 const int: Schema = { type: 'integer' };
+const int64: Schema = { type: 'integer', int64: true };
 const bool: Schema = { type: 'boolean' };
 const ios: Schema = { type: 'intOrString' };
 const qty: Schema = { type: 'quantity' };
@@ -57,10 +60,10 @@ const objectMeta = obj(`${META}.ObjectMeta`, {
   namespace: str,
   uid: str,
   resourceVersion: str,
-  generation: int,
+  generation: int64,
   creationTimestamp: str,
   deletionTimestamp: str,
-  deletionGracePeriodSeconds: int,
+  deletionGracePeriodSeconds: int64,
   labels: mapOf(str),
   annotations: mapOf(str),
   ownerReferences: arr(ownerReference, 'uid'),
@@ -110,12 +113,12 @@ const probe = obj(`${CORE}.Probe`, {
   periodSeconds: int,
   successThreshold: int,
   failureThreshold: int,
-  terminationGracePeriodSeconds: int,
+  terminationGracePeriodSeconds: int64,
 });
 
 const lifecycleHandler = obj(`${CORE}.LifecycleHandler`, {
   exec: execAction, httpGet: httpGetAction, tcpSocket: tcpSocketAction,
-  sleep: obj(`${CORE}.SleepAction`, { seconds: int }),
+  sleep: obj(`${CORE}.SleepAction`, { seconds: int64 }),
 });
 
 const resourceRequirements = obj(`${CORE}.ResourceRequirements`, { limits: mapOf(qty), requests: mapOf(qty) });
@@ -167,7 +170,7 @@ const volume = obj(
   true,
 );
 
-const toleration = obj(`${CORE}.Toleration`, { key: str, operator: str, value: str, effect: str, tolerationSeconds: int });
+const toleration = obj(`${CORE}.Toleration`, { key: str, operator: str, value: str, effect: str, tolerationSeconds: int64 });
 
 const podSpec = obj(`${CORE}.PodSpec`, {
   containers: arr(container, 'name'),
@@ -175,8 +178,8 @@ const podSpec = obj(`${CORE}.PodSpec`, {
   ephemeralContainers: arr(ANY, 'name'),
   volumes: arr(volume, 'name'),
   restartPolicy: str,
-  terminationGracePeriodSeconds: int,
-  activeDeadlineSeconds: int,
+  terminationGracePeriodSeconds: int64,
+  activeDeadlineSeconds: int64,
   dnsPolicy: str,
   nodeSelector: mapOf(str),
   nodeName: str,
@@ -225,7 +228,7 @@ const jobSpec = obj(`${BATCH}.JobSpec`, {
   backoffLimit: int,
   backoffLimitPerIndex: int,
   maxFailedIndexes: int,
-  activeDeadlineSeconds: int,
+  activeDeadlineSeconds: int64,
   ttlSecondsAfterFinished: int,
   suspend: bool,
   selector: labelSelector,
@@ -354,7 +357,7 @@ export const KIND_SCHEMAS: Record<KindName, ObjectSchema> = {
     spec: obj(`${BATCH}.CronJobSpec`, {
       schedule: str,
       timeZone: str,
-      startingDeadlineSeconds: int,
+      startingDeadlineSeconds: int64,
       concurrencyPolicy: str,
       suspend: bool,
       jobTemplate: obj(`${BATCH}.JobTemplateSpec`, { metadata: objectMeta, spec: jobSpec }),

@@ -79,6 +79,11 @@ export function checkTypes(kind: string, value: unknown, schema: Schema): FieldT
       });
       return;
     }
+    const overflow = integerOverflow(s, v, path, owner);
+    if (overflow) {
+      errors.push({ field: formatPath(path), message: `ValidationError(${kind}.${formatPath(path)}): invalid value for ${owner}: ${overflow}` });
+      return;
+    }
     if (s.type === 'object') {
       for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
         const fs = Object.hasOwn(s.fields, key) ? s.fields[key] : undefined;
@@ -97,6 +102,26 @@ export function checkTypes(kind: string, value: unknown, schema: Schema): FieldT
     }
   }
   return errors;
+}
+
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+const INT64 = { min: -(2 ** 63), max: 2 ** 63 - 1 };
+
+/**
+ * The API server decodes integers into Go's int32/int64 and refuses the rest with the decoder's words (a replica
+ * count of 1e20 would otherwise be accepted and make the simulator create pods for ever).
+ */
+function integerOverflow(s: Schema, v: unknown, path: Segment[], owner: string): string | undefined {
+  if (typeof v !== 'number' || !Number.isInteger(v)) return undefined;
+  if (s.type === 'intOrString') {
+    return v < INT32.min || v > INT32.max ? `json: cannot unmarshal number ${v} into Go value of type int32` : undefined;
+  }
+  if (s.type !== 'integer') return undefined;
+  const range = s.int64 ? INT64 : INT32;
+  if (v >= range.min && v <= range.max && !(s.int64 && v >= 2 ** 63)) return undefined;
+  const struct = owner.split('.').at(-2) ?? owner;
+  const jsonPath = path.filter((p) => typeof p === 'string').join('.');
+  return `json: cannot unmarshal number ${v} into Go struct field ${struct}.${jsonPath} of type ${s.int64 ? 'int64' : 'int32'}`;
 }
 
 function schemaIsObject(s: Schema): s is Extract<Schema, { type: 'object' }> {

@@ -1,0 +1,45 @@
+/** Bugs the fault suites found, each pinned by the smallest input that showed it. */
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/manifests/index.js';
+
+const deployment = (replicas: string, extra = '') =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n${extra}      containers:\n      - name: app\n        image: nginx\n`;
+
+describe('fault-suite regressions: manifests', () => {
+  // Found by the huge-number fuzz: `replicas: 100000000000000000000` was accepted and the ReplicaSet controller
+  // tried to create that many pods in one settle (out of memory). The API server decodes into int32 and refuses.
+  it('an integer that does not fit the field (int32) is refused with the decoder error at its line', () => {
+    for (const n of ['2147483648', '100000000000000000000', '0x7fffffffffffffff', '1.7976931348623157e308']) {
+      const { documents, errors } = parseManifest('web.yaml', deployment(n));
+      expect(documents).toEqual([]);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ file: 'web.yaml', line: 6, column: 3, field: 'spec.replicas' });
+      expect(errors[0]!.message).toMatch(
+        /^error validating "web\.yaml": error validating data: ValidationError\(Deployment\.spec\.replicas\): invalid value for io\.k8s\.api\.apps\.v1\.DeploymentSpec\.replicas: json: cannot unmarshal number \S+ into Go struct field DeploymentSpec\.spec\.replicas of type int32$/,
+      );
+    }
+    expect(parseManifest('web.yaml', deployment('2147483647')).errors).toEqual([]);
+    expect(parseManifest('web.yaml', deployment('-2147483648')).errors).toEqual([]);
+  });
+
+  it('int64 fields take int64 values; nested fields name their Go struct', () => {
+    expect(parseManifest('web.yaml', deployment('1', '      terminationGracePeriodSeconds: 1099511627776\n')).errors).toEqual([]);
+    const [big] = parseManifest('web.yaml', deployment('1', '      terminationGracePeriodSeconds: 9223372036854775808\n')).errors;
+    expect(big?.message).toContain('into Go struct field PodSpec.spec.template.spec.terminationGracePeriodSeconds of type int64');
+    const port = parseManifest('web.yaml', deployment('1').replace('image: nginx', 'image: nginx\n        ports: [{containerPort: 4294967296}]')).errors;
+    expect(port[0]).toMatchObject({ field: 'spec.template.spec.containers[0].ports[0].containerPort', line: 16 });
+    expect(port[0]!.message).toContain('into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32');
+    const surge = parseManifest('web.yaml', deployment('1').replace('  selector:', '  strategy: {rollingUpdate: {maxSurge: 2147483648}}\n  selector:')).errors;
+    expect(surge[0]?.message).toContain('json: cannot unmarshal number 2147483648 into Go value of type int32');
+  });
+
+  // Found by the special-files fuzz: 100,000 nested `[` made the YAML reader overflow the JavaScript stack, and the
+  // error read "Maximum call stack size exceeded". It is still refused at its place, in go-yaml's words.
+  it('absurd nesting is refused as too deep, at its line', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n  annotations: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const { errors } = parseManifest('deep.yaml', text);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: 'deep.yaml', line: 5 });
+    expect(errors[0]!.message).toMatch(/^error parsing "deep\.yaml": exceeded max depth \(nesting too deep\)/);
+  });
+});
