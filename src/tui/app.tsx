@@ -172,7 +172,7 @@ function Crumbs({ controller }: { controller: DashboardController }): ReactEleme
           {crumbs.map((c, i) => (
             <Text key={i}>
               {i > 0 && <Text dimColor> › </Text>}
-              <Text bold={i === crumbs.length - 1} color={i === crumbs.length - 1 ? 'cyan' : undefined} inverse={i === crumbs.length - 1}>{` ${c} `}</Text>
+              {i === crumbs.length - 1 ? <Text bold color="cyan" inverse>{` ${c} `}</Text> : <Text>{c}</Text>}
             </Text>
           ))}
         </Text>

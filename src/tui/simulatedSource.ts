@@ -1,6 +1,7 @@
 /** The simulated session (cluster + watched folders + real-time driver) as a DashboardSource. */
 import { cordon, deleteObject, rolloutRestart, scale, setImage } from '../engine/actions.js';
 import type { Container, KindName, PodTemplateSpec } from '../engine/api/types.js';
+import { DEFAULT_START } from '../engine/clock.js';
 import type { Cluster } from '../engine/cluster.js';
 import { installNodeLifecycle } from '../engine/controllers/nodeLifecycle.js';
 import { startDrain } from '../engine/drain.js';
@@ -62,7 +63,8 @@ function undoPlan(cluster: Cluster, ref: ObjectRef): UndoPlan {
 export function createSimulatedSource(session: SimulatedSessionLike, options: { speed?: number } = {}): SimulatedSource {
   const { cluster, sync } = session;
   const driver = new RealtimeDriver(cluster, options.speed !== undefined ? { speed: options.speed } : {});
-  const startedAt = cluster.clock.now();
+  // Time since the simulation began (virtual time starts at DEFAULT_START), not since the dashboard opened.
+  const startedAt = Math.min(DEFAULT_START, cluster.clock.now());
   const lifecycle = () => installNodeLifecycle(cluster);
   const drainTasks = new Set<DrainTask>();
 
