@@ -9,6 +9,7 @@ import type { Deployment, DeploymentStatus, Pod, ReplicaSet } from '../../api/ty
 import type { Cluster } from '../../cluster.js';
 import type { TimerHandle } from '../../clock.js';
 import { ApiError } from '../../errors.js';
+import { jsonEqual } from '../../store/immutable.js';
 import { fromLabelSelector, matches } from '../../selectors.js';
 import { WorkQueue, type Controller } from '../../workqueue.js';
 import { claim, claimCandidates, OrphanIndex } from '../replicaSetOwnership.js';
@@ -31,7 +32,8 @@ const RETRY_BASE_MS = 5;
 const RETRY_MAX_MS = 1000 * 1000;
 
 const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? 'default'}/${name}`;
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON.stringify(a) === JSON.stringify(b), without building the text. */
+const sameJson = jsonEqual;
 
 /** A sync's view of its Deployment: the latest stored version, replaced after every write. */
 interface Run {
