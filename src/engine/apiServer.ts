@@ -12,7 +12,7 @@ import type { VirtualClock } from './clock.js';
 import { alreadyExists, ApiError, invalid, notFound } from './errors.js';
 import type { SeededRandom } from './random.js';
 import { fromLabelSelector, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
-import { copyUnfrozen, jsonEqual } from './store/immutable.js';
+import { copyUnshared, jsonEqual } from './store/immutable.js';
 import type { ObjectStore } from './store/objectStore.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -88,8 +88,7 @@ export class ApiServer implements ClusterClient {
 
   create<T extends AnyObject>(input: T): T {
     const info = this.info(input.kind);
-    // The caller's own parts are copied; parts shared with stored objects are frozen and stay shared.
-    const obj = { ...copyUnfrozen(input) } as Mutable<T>;
+    const obj = { ...copyUnshared(input) } as Mutable<T>;
     const meta = (obj.metadata = { ...(obj.metadata ?? {}) });
     if (info.namespaced) meta.namespace = meta.namespace || 'default';
     else delete meta.namespace;
@@ -127,7 +126,8 @@ export class ApiServer implements ClusterClient {
     const existing = this.mustGet(info, input.metadata.namespace, input.metadata.name);
     this.checkVersion(info, existing, input);
 
-    const next = { ...copyUnfrozen(input) } as Mutable<AnyObject>;
+    // The caller's own parts are copied; what it kept of the stored version is shared (never changed in place).
+    const next = { ...copyUnshared(input, existing) } as Mutable<AnyObject>;
     next.metadata = {
       ...next.metadata,
       name: existing.metadata.name,
@@ -186,7 +186,7 @@ export class ApiServer implements ClusterClient {
     if (jsonEqual((existing as { status?: unknown }).status, status)) return existing as T;
     const next = { ...existing } as Mutable<AnyObject> & { status?: unknown };
     if (status === undefined) delete next.status;
-    else next.status = copyUnfrozen(status);
+    else next.status = copyUnshared(status, (existing as { status?: unknown }).status);
     return this.commit(existing, next, true) as T;
   }
 

@@ -43,7 +43,7 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject): P
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
       ownerReferences: [controllerRef(owner)],
     },
-    // Shared, not copied: the API server copies what is not frozen and shares the stored template's parts.
+    // Not copied here: the API server copies what it stores.
     spec: template.spec,
   };
 }

@@ -24,6 +24,8 @@ interface Listener {
   handler: (event: WatchEvent) => void;
 }
 
+const freezeObjects = process.env.VITEST !== undefined || process.env.KUBEDECK_FREEZE === '1';
+
 export class ResourceVersionTooOld extends Error {
   constructor(rv: string) {
     super(`too old resource version: ${rv}`);
@@ -114,11 +116,11 @@ export class ObjectStore {
   }
 
   /**
-   * Stores the object as given (the caller has set resourceVersion) and tells the watchers. Stored objects are
-   * frozen, deeply: a later write shares their unchanged parts instead of copying them (see immutable.ts).
+   * Stores the object as given (the caller has set resourceVersion) and tells the watchers. Stored objects are never
+   * changed in place (later versions share their unchanged parts); tests freeze them to prove it.
    */
   put(type: Exclude<WatchEventType, 'DELETED'>, object: AnyObject): void {
-    deepFreeze(object);
+    if (freezeObjects) deepFreeze(object);
     const table = this.table(object.kind as KindName);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
@@ -130,7 +132,7 @@ export class ObjectStore {
   }
 
   remove(object: AnyObject, finalVersion: AnyObject): void {
-    deepFreeze(finalVersion);
+    if (freezeObjects) deepFreeze(finalVersion);
     const table = this.table(object.kind as KindName);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
