@@ -1,5 +1,4 @@
 /** Load + apply + watch: keeps a cluster in step with manifest folders and reports every reload. */
-import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { ClusterClient } from '../engine/client.js';
 import { Applier, type ApplierOptions, type ApplyResult, type FileChange } from './apply.js';
@@ -90,21 +89,18 @@ export class ManifestSync {
   }
 
   private async reconcile(paths: readonly string[]): Promise<ReloadReport> {
+    // What a walk from the roots finds decides, not what the watcher names: it follows symlinks, so through a
+    // symlink loop it reports paths (`sub/loop/sub/loop/a.yaml`) that are loops to skip, not files to apply.
+    const listing = await listManifestFiles(this.roots);
+    const listed = new Set(listing.files);
     const changes = new Map<string, FileChange>();
     for (const path of paths) {
-      const info = await stat(path).catch(() => undefined);
-      if (info?.isDirectory()) {
-        const listed = await listManifestFiles([path]);
-        for (const file of listed.files) changes.set(file, await this.read(file));
-        for (const file of this.trackedUnder(path)) if (!changes.has(file)) changes.set(file, { file, removed: true });
-      } else if (info) {
-        changes.set(path, await this.read(path));
-      } else {
-        if (this.isKnown(path)) changes.set(path, { file: path, removed: true });
-        for (const file of this.trackedUnder(path)) changes.set(file, { file, removed: true });
-      }
+      const prefix = path.endsWith(sep) ? path : path + sep;
+      for (const file of listing.files) if (file === path || file.startsWith(prefix)) changes.set(file, await this.read(file));
+      const gone = [...(this.isKnown(path) ? [path] : []), ...this.trackedUnder(path)].filter((f) => !listed.has(f));
+      for (const file of gone) changes.set(file, { file, removed: true });
     }
-    if (paths.some((p) => this.roots.includes(p))) this.folderErrors = (await listManifestFiles(this.roots)).errors;
+    this.folderErrors = listing.errors;
     return this.report(this.applier.applyBatch([...changes.values()]));
   }
 

@@ -10,7 +10,7 @@ import { isIgnoredName, isManifestPath } from './fileNames.js';
 export { ManifestSync, type ManifestSyncOptions, type ReloadReport } from './sync.js';
 
 export interface WatchOptions {
-  /** Quiet time per path before it is reported (default 50 ms). */
+  /** Quiet time per path before it is reported (default and minimum 50 ms). */
   debounceMs?: number;
   /** How often missing root folders are checked for reappearance (default 250 ms). */
   rootPollMs?: number;
@@ -28,19 +28,31 @@ export interface FolderWatcher {
  * deleted) and folders (added, deleted, or a root folder recreated) — the receiver re-reads what is there.
  */
 export function watchFolders(dirs: readonly string[], onChange: (paths: string[]) => void, options: WatchOptions = {}): FolderWatcher {
-  const debounceMs = options.debounceMs ?? 50;
+  // chokidar drops a file's further change events for 50 ms after reporting one: a shorter quiet time could read the
+  // file before its last write and never hear of that write.
+  const debounceMs = Math.max(options.debounceMs ?? 50, 50);
   const roots = dirs.map((d) => resolve(d));
   const timers = new Map<string, NodeJS.Timeout>();
   let ready = new Set<string>();
   let flushScheduled = false;
   let closed = false;
+  /** Flushes paths that are ready even while others keep changing, so a busy file cannot hold back the rest for ever. */
+  let maxWait: NodeJS.Timeout | undefined;
 
   const flush = () => {
     flushScheduled = false;
+    clearTimeout(maxWait);
+    maxWait = undefined;
     if (closed || ready.size === 0) return;
     const paths = [...ready].sort();
     ready = new Set();
     onChange(paths);
+  };
+  const scheduleFlush = () => {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
   };
 
   const touch = (path: string) => {
@@ -51,11 +63,11 @@ export function watchFolders(dirs: readonly string[], onChange: (paths: string[]
       setTimeout(() => {
         timers.delete(path);
         ready.add(path);
-        // Paths settling in the same tick (a `git checkout`) are reported together.
-        if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(flush);
-        }
+        // Paths still settling are waited for, so that related events are reported together: a rename's unlink of
+        // the old name and add of the new one (its objects are handed over, not deleted and created again), the
+        // files of a `git checkout`.
+        if (timers.size === 0) scheduleFlush();
+        else maxWait ??= setTimeout(scheduleFlush, 10 * debounceMs);
       }, debounceMs),
     );
   };
@@ -63,6 +75,9 @@ export function watchFolders(dirs: readonly string[], onChange: (paths: string[]
   const isRoot = (path: string) => roots.includes(path);
   const ignored = (path: string) => !isRoot(resolve(path)) && isIgnoredName(basename(path));
 
+  // chokidar stops watching a root that is deleted; poll for it coming back and watch it again. A root is known by
+  // its inode and birth time, so one deleted and recreated between two polls is still seen as new.
+  const present = new Map<string, string | false>();
   const watcher: FSWatcher = watch(roots, { ignoreInitial: true, ignored, atomic: false, awaitWriteFinish: false, followSymlinks: true });
   const onFile = (path: string) => {
     const abs = resolve(path);
@@ -72,20 +87,35 @@ export function watchFolders(dirs: readonly string[], onChange: (paths: string[]
   watcher.on('change', onFile);
   watcher.on('unlink', onFile);
   watcher.on('addDir', (path) => touch(resolve(path)));
-  watcher.on('unlinkDir', (path) => touch(resolve(path)));
+  watcher.on('unlinkDir', (path) => {
+    const abs = resolve(path);
+    // Seen gone even if it is back before the next poll (inode numbers are reused).
+    if (isRoot(abs)) present.set(abs, false);
+    touch(abs);
+  });
   watcher.on('error', (err) => options.onError?.(err instanceof Error ? err : new Error(String(err))));
 
-  // chokidar stops watching a root that is deleted; poll for it coming back and watch it again.
-  const present = new Map<string, boolean>();
+  // Files written while chokidar rescans a recreated root count as already there (ignoreInitial) and give no event,
+  // so the root is re-read on the next few polls too (a `git checkout` writes its files right after the mkdir).
+  const rereads = new Map<string, number>();
   const pollRoots = async () => {
     for (const root of roots) {
-      const exists = await stat(root).then(() => true, () => false);
+      const now = await stat(root).then((info) => `${info.ino}:${info.birthtimeMs}`, () => false as const);
       const before = present.get(root);
-      present.set(root, exists);
-      if (closed || before === undefined || before === exists) continue;
-      if (exists) {
+      present.set(root, now);
+      if (closed) continue;
+      if (before === undefined || before === now) {
+        const left = rereads.get(root) ?? 0;
+        if (left > 0 && now !== false) {
+          rereads.set(root, left - 1);
+          touch(root);
+        }
+        continue;
+      }
+      if (now !== false) {
         watcher.unwatch(root);
         watcher.add(root);
+        rereads.set(root, 4);
       }
       touch(root);
     }
@@ -99,6 +129,7 @@ export function watchFolders(dirs: readonly string[], onChange: (paths: string[]
     async close() {
       closed = true;
       clearInterval(poller);
+      clearTimeout(maxWait);
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
       await watcher.close();

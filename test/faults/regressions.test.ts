@@ -43,3 +43,31 @@ describe('fault-suite regressions: manifests', () => {
     expect(errors[0]!.message).toMatch(/^error parsing "deep\.yaml": exceeded max depth \(nesting too deep\)/);
   });
 });
+
+describe('fault-suite regressions: folders', () => {
+  // Found by the folder-event fuzz: the watcher follows symlinks, so through `sub/loop -> ..` it reported
+  // `sub/loop/sub/loop/.../a.yaml`; ManifestSync read each such path as a new file and applied it, so the real
+  // file's objects were "already applied from" a loop path. Only what a walk from the roots lists is applied now.
+  it('paths reached through a symlink loop are not applied as files', async () => {
+    const { mkdtemp, mkdir, writeFile, symlink, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createCluster } = await import('../../src/engine/cluster.js');
+    const { ManifestSync } = await import('../../src/manifests/index.js');
+    const dir = await mkdtemp(join(tmpdir(), 'kubedeck-loop-'));
+    try {
+      await mkdir(join(dir, 'sub'));
+      await writeFile(join(dir, 'sub', 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+      await symlink(dir, join(dir, 'sub', 'loop'));
+      const cluster = createCluster({ seed: 1 });
+      const sync = new ManifestSync(cluster, [dir], { watch: false });
+      await sync.start();
+      const report = await sync.reload([join(dir, 'sub', 'loop', 'sub', 'a.yaml'), join(dir, 'sub', 'loop', 'sub'), join(dir, 'sub')]);
+      expect(report.errors.map((e) => e.message)).toEqual([expect.stringMatching(/symlink loop/)]);
+      expect(sync.applier.trackedFiles()).toEqual([join(dir, 'sub', 'a.yaml')]);
+      await sync.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
