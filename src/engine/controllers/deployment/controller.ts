@@ -348,11 +348,15 @@ export class DeploymentController implements Controller {
     const deadline = progressDeadline(run.d, run.d.status);
     if (deadline === undefined) return;
     const after = deadline - run.now;
-    const at = after < 1000 ? deadline + 1 : deadline + 1000;
+    // Past the deadline with nothing to change (a complete rollout whose pods became unavailable: it never times
+    // out), Kubernetes requeues rate-limited. A timer at a past time would fire at once, for ever: poll each second,
+    // in the background, instead.
+    const overdue = deadline + 1 <= run.now;
+    const at = overdue ? run.now + 1000 : after < 1000 ? deadline + 1 : deadline + 1000;
     this.deadlineTimers.set(key, this.cluster.clock.at(at, () => {
       this.deadlineTimers.delete(key);
       this.queue.add(key);
-    }));
+    }, overdue ? { background: true } : {}));
   }
 
   /** cleanupDeployment: delete old ReplicaSets beyond revisionHistoryLimit (only empty, settled ones). */
