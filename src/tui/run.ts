@@ -7,6 +7,7 @@ import { render } from 'ink';
 import { createElement } from 'react';
 import { openSession } from '../cli/session.js';
 import { App } from './app.js';
+import './panels/index.js';
 import { DashboardController } from './controller.js';
 import { KeymapError, loadKeymapFile, type UserKeymap } from './keymap.js';
 import { createSimulatedSource } from './simulatedSource.js';

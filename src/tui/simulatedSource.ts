@@ -8,12 +8,11 @@ import { startDrain } from '../engine/drain.js';
 import { notFound } from '../engine/errors.js';
 import { ActionError } from '../engine/actions.js';
 import { kindInfo, qualifiedResource } from '../engine/api/kinds.js';
-import type { KubeletManager } from '../engine/kubelet/index.js';
-import { KUBELET_CONTROLLER } from '../engine/kubelet/index.js';
 import { failNode, recoverNode } from '../engine/nodeActions.js';
 import { RealtimeDriver } from '../engine/realtime.js';
 import { isRolloutKind, rolloutOps } from '../engine/rollout/index.js';
 import type { ManifestSync } from '../manifests/index.js';
+import { simulatedInsight, simulatedRollouts } from './panels/simulatedInsight.js';
 import type { DashboardSource, DrainTask, ObjectRef, UndoPlan } from './source.js';
 
 export interface SimulatedSessionLike {
@@ -38,7 +37,7 @@ function imagesOf(template: PodTemplateSpec | undefined): Map<string, string> {
   return new Map(containers.map((c) => [c.name, c.image ?? '']));
 }
 
-function undoPlan(cluster: Cluster, ref: ObjectRef): UndoPlan {
+function undoPlan(cluster: Cluster, ref: ObjectRef, toRevision?: number): UndoPlan {
   if (!isRolloutKind(ref.kind)) throw new ActionError(`no rollbacker has been implemented for "${ref.kind}"`);
   const ops = rolloutOps(ref.kind);
   const object = must(cluster, ref) as never;
@@ -46,7 +45,7 @@ function undoPlan(cluster: Cluster, ref: ObjectRef): UndoPlan {
   if (!('revisions' in history)) throw new ActionError('no revision history');
   const revisions = history.revisions.map((r) => r.revision).sort((a, b) => b - a);
   const from = revisions[0];
-  const to = revisions[1];
+  const to = toRevision ?? revisions[1];
   if (from === undefined || to === undefined) throw new ActionError('no rollout history found');
   const target = ops.history(object, cluster, { revision: to });
   const before = imagesOf((object as { spec: { template: PodTemplateSpec } }).spec.template);
@@ -84,7 +83,7 @@ export function createSimulatedSource(session: SimulatedSessionLike, options: { 
       },
       setImage: (ref, images) => setImage(cluster, ref.kind, ref.namespace, ref.name, images),
       restart: (ref) => rolloutRestart(cluster, ref.kind, ref.namespace, ref.name, cluster.clock.nowRfc3339()),
-      undoPlan: (ref) => undoPlan(cluster, ref),
+      undoPlan: (ref, toRevision) => undoPlan(cluster, ref, toRevision),
       undo(ref, toRevision) {
         if (!isRolloutKind(ref.kind)) throw new ActionError(`no rollbacker has been implemented for "${ref.kind}"`);
         return rolloutOps(ref.kind).undo(cluster, must(cluster, ref) as never, toRevision !== undefined ? { toRevision } : {});
@@ -129,9 +128,8 @@ export function createSimulatedSource(session: SimulatedSessionLike, options: { 
           },
         }
       : {}),
-    inspect: {
-      probeStates: (namespace, pod) => cluster.controller<KubeletManager>(KUBELET_CONTROLLER)?.probeStates?.(namespace, pod) ?? [],
-    },
+    inspect: simulatedInsight(cluster),
+    rollouts: simulatedRollouts(cluster),
     subscribe(onData, onTick) {
       const stops = [
         cluster.watch({}, (e) => onData(e.object.kind as KindName)),

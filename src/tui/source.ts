@@ -8,6 +8,8 @@
 import type { AnyObject, KindName } from '../engine/api/types.js';
 import type { ClusterReader, PropagationPolicy } from '../engine/client.js';
 import type { PodProbeStates } from '../engine/kubelet/index.js';
+import type { RolloutProgress } from '../engine/rollout/index.js';
+import type { QueueInfo, SchedulingVerdict } from '../engine/scheduler/index.js';
 import type { ManifestError } from '../manifests/index.js';
 
 export interface ObjectRef {
@@ -57,7 +59,8 @@ export interface DashboardActions {
   kill(ref: ObjectRef): string;
   setImage(ref: ObjectRef, images: Record<string, string>): string;
   restart(ref: ObjectRef): string;
-  undoPlan(ref: ObjectRef): UndoPlan;
+  /** To the previous revision, or to `toRevision`. */
+  undoPlan(ref: ObjectRef, toRevision?: number): UndoPlan;
   undo(ref: ObjectRef, toRevision?: number): string;
   drain(node: string, options: DrainChoice): DrainTask;
 }
@@ -92,6 +95,34 @@ export interface ManifestSource {
 /** Read-only looks into the simulation's controllers, for panels (probes, scheduler verdicts). */
 export interface SimulationInsight {
   probeStates(namespace: string, pod: string): PodProbeStates[];
+  /**
+   * Recent runs per `container/probe`, oldest first (bounded). The kubelet keeps only the latest run: the source
+   * samples the states each time they are read (every frame for what is on screen) and infers the runs between.
+   */
+  probeHistory(namespace: string, pod: string): ReadonlyMap<string, readonly { result: 'Success' | 'Failure'; time: number; message?: string }[]>;
+  /** The scheduler's last attempt for a pod, node by node (undefined if it never tried). */
+  schedulingVerdict(namespace: string, pod: string): SchedulingVerdict | undefined;
+  /** Where a pending pod stands in the scheduling queue. */
+  schedulingQueue(namespace: string, pod: string): QueueInfo | undefined;
+}
+
+/** A workload's rollout as the rollout panel draws it. */
+export interface RolloutInfo {
+  progress: RolloutProgress;
+  strategy: string;
+  /** Pods above `desired` the rollout may create, and pods below it that may be unavailable (0 when not rolling). */
+  maxSurge: number;
+  maxUnavailable: number;
+  /** As written in the spec (`25%`), when set. */
+  maxSurgeSpec?: string | undefined;
+  maxUnavailableSpec?: string | undefined;
+  /** kubectl rollout history, newest first, with each revision's images. */
+  history: { revision: number; changeCause?: string | undefined; images: string[] }[];
+}
+
+/** `kubectl rollout` reads (pure over the reader; a real cluster could implement it too). */
+export interface RolloutReader {
+  info(ref: ObjectRef): RolloutInfo | undefined;
 }
 
 export interface DashboardSource {
@@ -103,6 +134,7 @@ export interface DashboardSource {
   simulation?: SimulationControls;
   manifests?: ManifestSource;
   inspect?: SimulationInsight;
+  rollouts?: RolloutReader;
   /**
    * Calls `onData(kinds)` for object changes (several per call are fine) and `onTick()` when only time moved or a
    * control changed (speed, pause, reload). Returns a function that stops both.
