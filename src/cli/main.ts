@@ -211,6 +211,8 @@ async function dashboard(argv: readonly string[], io: Io): Promise<ExitCode> {
   }
   const speed = str(args, 'speed');
   if (speed !== undefined && !(Number(speed) > 0)) throw new UsageError(`invalid argument "${speed}" for "--speed": must be a number from 0.1 to 100`);
+  // React's development build renders several times slower; load the production one unless told otherwise.
+  process.env.NODE_ENV ??= 'production';
   const { runDashboard } = await import('../tui/run.js');
   return runDashboard(
     {

@@ -191,30 +191,42 @@ function Body({ controller, height, version }: { controller: DashboardController
   return <TextView controller={controller} screen={screen} height={height} />;
 }
 
+/** Cuts or pads a line to exactly `width` columns (table text is ASCII plus single-width symbols). */
+const fit = (text: string, width: number): string => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width));
+
+const MARK_ON = '\x1b[1;36m';
+const MARK_OFF = '\x1b[22;39m';
+
+/** One row is one string (cells padded, change marks in cyan): Ink measures and styles one text node per line. */
 function ListTable({ controller, screen }: { controller: DashboardController; screen: ListScreen }): ReactElement {
   const frame = controller.listFrame(screen);
   const width = controller.size.columns;
-  const line = (cells: string[], marks?: (string | undefined)[]) =>
-    cells.map((c, i) => `${c.padEnd(frame.columns[i]!.width)}${marks?.[i] ?? ' '} `).join('');
+  const header = fit(frame.columns.map((c) => `${c.name.padEnd(c.width)}  `).join(''), width);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate">{line(frame.columns.map((c) => c.name)).padEnd(width)}</Text>
-      {frame.error && <Text color="red">{frame.error}</Text>}
+      <Text bold>{header}</Text>
+      {frame.error && <Text color="red">{fit(frame.error, width)}</Text>}
       {frame.rows.length === 0 && (
         <Text dimColor>{screen.filter ? `No ${frame.view.title.toLowerCase()} match the filter "${screen.filter}" (Esc clears it).` : `No ${frame.view.title.toLowerCase()} here${controller.namespace && !screen.scope ? ` in namespace ${controller.namespace} (0: all namespaces)` : ''}.`}</Text>
       )}
-      {frame.rows.map((row) => (
-        <Text key={row.key} wrap="truncate" color={row.selected ? 'black' : TONE_COLOR[row.tone]} backgroundColor={row.selected ? (row.tone === 'ok' ? 'cyan' : TONE_COLOR[row.tone] ?? 'cyan') : undefined}>
-          {row.cells.map((c, i) => (
-            <Text key={i}>
-              {c.padEnd(frame.columns[i]!.width)}
-              <Text color={row.selected ? 'black' : 'cyan'} bold>{row.marks[i]?.mark ?? ' '}</Text>
-              {' '}
-            </Text>
-          ))}
-          {row.selected ? ' '.repeat(Math.max(0, width - frame.columns.reduce((n, c) => n + c.width + 2, 0))) : ''}
-        </Text>
-      ))}
+      {frame.rows.map((row) => {
+        let plain = '';
+        let styled = '';
+        row.cells.forEach((c, i) => {
+          const cell = `${c.padEnd(frame.columns[i]!.width)}`;
+          const mark = row.marks[i]?.mark;
+          plain += `${cell}${mark ?? ' '} `;
+          styled += mark ? `${cell}${row.selected ? mark : `${MARK_ON}${mark}${MARK_OFF}`} ` : `${cell}  `;
+        });
+        // Cut on the plain text (no escapes) and keep the styled text only when it fits as is.
+        const text = plain.length > width ? fit(plain, width) : styled + ' '.repeat(width - plain.length);
+        const color = TONE_COLOR[row.tone];
+        return (
+          <Text key={row.key} color={row.selected ? 'black' : color} backgroundColor={row.selected ? (color ?? 'cyan') : undefined}>
+            {text}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

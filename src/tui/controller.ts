@@ -176,6 +176,7 @@ export class DashboardController {
   private readonly seen = new Map<string, { cells: string[]; marks: (CellMark | undefined)[] }>();
   private seenView = '';
   private summaryMemo: { version: number; summary: Summary } | undefined;
+  private frameMemo: { version: number; screen: ListScreen; columns: number; rows: number; frame: ListFrame } | undefined;
   quitting = false;
 
   constructor(
@@ -339,7 +340,16 @@ export class DashboardController {
     screen.top = Math.max(0, Math.min(screen.top, Math.max(0, objects.length - height)));
   }
 
+  /** The rows on screen; computed once per published version (the crumbs and the table both ask). */
   listFrame(screen: ListScreen): ListFrame {
+    const memo = this.frameMemo;
+    if (memo && memo.version === this.store.version && memo.screen === screen && memo.columns === this.size.columns && memo.rows === this.size.rows) return memo.frame;
+    const frame = this.computeListFrame(screen);
+    this.frameMemo = { version: this.store.version, screen, columns: this.size.columns, rows: this.size.rows, frame };
+    return frame;
+  }
+
+  private computeListFrame(screen: ListScreen): ListFrame {
     const view = viewById(screen.view)!;
     const computed = this.computeList(screen);
     const { objects } = computed;

@@ -38,6 +38,8 @@ export interface Dashboard {
   press(...keys: string[]): Promise<string>;
   /** Types text (each character a key), then waits for the frame. */
   type(text: string): Promise<string>;
+  /** Re-reads the manifest folders (what the folder watcher does on a save), then waits for the frame. */
+  reload(): Promise<string>;
   /** Advances the simulated clock, then waits for the frame. */
   advance(ms: number): Promise<string>;
   screen(): string;
@@ -87,6 +89,11 @@ export async function openDashboard(options: OpenOptions = {}): Promise<Dashboar
     },
     async type(text: string) {
       return dashboard.press(...[...text]);
+    },
+    async reload() {
+      await session.sync.reload();
+      await frame();
+      return screen();
     },
     async advance(ms: number) {
       cluster.advance(ms);
