@@ -97,7 +97,8 @@ function Header({ controller }: { controller: DashboardController }): ReactEleme
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold color="cyan">kubedeck</Text>
-        <Text> nodes </Text>
+        {controller.readonly && <Text color="yellow" bold> [read-only]</Text>}
+        <Text>  nodes </Text>
         <Text color={s.nodesReady < s.nodes ? 'red' : 'green'}>{s.nodesReady}/{s.nodes} ready</Text>
         <Text>  pods </Text>
         <Text color="green">{s.running} running</Text>
@@ -109,7 +110,6 @@ function Header({ controller }: { controller: DashboardController }): ReactEleme
         <Text color={s.progressing > 0 ? TONE_COLOR.pending : undefined}>{s.progressing} progressing</Text>
         <Text> · </Text>
         <Text color={s.stuck > 0 ? 'red' : undefined}>{s.stuck} stuck</Text>
-        {controller.readonly && <Text color="yellow">  [read-only]</Text>}
       </Text>
       <Text wrap="truncate">
         {sim ? (

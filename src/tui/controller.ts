@@ -230,9 +230,12 @@ export class DashboardController {
   bannerLines(): string[] {
     const errors = this.source.manifests?.lastReload()?.errors ?? [];
     if (errors.length === 0) return [];
-    const shown = errors.slice(0, 3).map((e) => {
+    // Each error on up to two screen lines: kubectl's validation messages are long and the field comes last.
+    const width = Math.max(20, this.size.columns - 2);
+    const shown = errors.slice(0, 3).flatMap((e) => {
       const where = e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : '';
-      return `${relativeFile(e.file, this.source.manifests?.dirs ?? [])}${where}: ${e.message}`;
+      const text = `${relativeFile(e.file, this.source.manifests?.dirs ?? [])}${where}: ${e.message}`;
+      return text.length <= width ? [text] : [text.slice(0, width), `  ${text.slice(width, 2 * width - 2)}`];
     });
     const more = errors.length > 3 ? [`... and ${errors.length - 3} more`] : [];
     return [`${errors.length} manifest error${errors.length === 1 ? '' : 's'}: the cluster keeps the last good version until fixed`, ...shown, ...more];
@@ -445,7 +448,7 @@ export class DashboardController {
     if (screen.type === 'logs') return this.logLines(screen, o as Pod | undefined);
     if (!o) return [`${screen.target.kind} ${screen.target.name} is gone.`];
     const text = screen.type === 'describe' ? describe(o, this.source.reader, { now: this.source.now() }) : toYaml(o);
-    return text.replace(/\n$/, '').split('\n');
+    return text.replace(/\n$/, '').split('\n').map(expandTabs);
   }
 
   private logLines(screen: DetailScreen, pod: Pod | undefined): string[] {
@@ -456,7 +459,7 @@ export class DashboardController {
       const waiting = pod.status?.containerStatuses?.find((c) => c.name === container)?.state.waiting?.reason;
       return [`(no output yet from container ${container}${waiting ? `: ${waiting}` : ''})`];
     }
-    return lines.map((l) => l.text);
+    return lines.map((l) => expandTabs(l.text));
   }
 
   /** The scroll position a detail screen shows now (follow pins logs to the end). */
@@ -925,6 +928,14 @@ export class DashboardController {
   }
 }
 
+
+/** Tabs to spaces (tab stops every 8 columns): a terminal cell grid has no tabs. */
+function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
+}
 
 const stripAgo = (cell: string): string => cell.replace(/ \(.* ago\)$/, '');
 
