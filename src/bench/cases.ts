@@ -10,6 +10,7 @@ import { installScheduler } from '../engine/scheduler/index.js';
 import { createSimulatedCluster } from '../engine/simulation.js';
 import { ManifestSync } from '../manifests/index.js';
 import { measure, percentile, type Measurement } from './measure.js';
+import { soak } from './soak.js';
 
 export interface CaseOptions {
   quick: boolean;
@@ -25,6 +26,7 @@ export const CASES: Record<string, (o: CaseOptions) => Promise<Measurement>> = {
   'nodes-ready': nodesReady,
   'fleet-150k': fleet,
   'steady-state': steadyState,
+  'soak': soak,
 };
 
 function bigNodes(cluster: Cluster, workers: number): void {

@@ -82,6 +82,16 @@ export class VirtualClock {
   }
 
   /**
+   * Timers waiting to fire, for diagnostics (the soak benchmark watches them for leaks): active and background
+   * ones, and the heap's size, which also holds cancelled timers until they come due. O(n).
+   */
+  pendingTimers(): { active: number; background: number; heap: number } {
+    let live = 0;
+    for (const t of this.heap) if (!t.cancelled) live++;
+    return { active: this.activeCount, background: live - this.activeCount, heap: this.heap.length };
+  }
+
+  /**
    * Moves time to `target`, firing every timer due on the way, each at its own time.
    * `afterEach` runs after every fired timer (the cluster settles its controllers there).
    */
