@@ -154,4 +154,10 @@ describe('fuzzing the manifest path', () => {
     }
     expect(failures.slice(0, 20)).toEqual([]);
   }, 60_000);
+
+  it('ran the number of cases it promises', () => {
+    // Sweeps: every key-value line of every demo manifest gets PER_FIELD wrong types and PER_FIELD special numbers.
+    expect(counts.cases).toBeGreaterThanOrEqual(RANDOM_CASES + 4 * PER_FIELD * 100);
+    expect(counts.rejected).toBeGreaterThan(counts.cases / 2);
+  });
 });
