@@ -2,13 +2,14 @@
  * Registers the panels (probes, rollout, why) and the columns they add to the pods and nodes views.
  * Imported once where the dashboard is assembled (run.ts); tests import it directly.
  */
-import type { Pod } from '../../engine/api/types.js';
+import type { Node, Pod } from '../../engine/api/types.js';
 import { registerBindings } from '../keymap.js';
 import { registerPanel } from '../panels.js';
 import { registerView, viewById, type ExtraColumn } from '../views.js';
 import { compactCell } from './probeModel.js';
 import { podProbeRows, ProbesPanel } from './ProbesPanel.js';
 import { handleRollout, RolloutPanel } from './RolloutPanel.js';
+import { WhyPanel } from './WhyPanel.js';
 
 const probesColumn: ExtraColumn = {
   name: 'PROBES',
@@ -16,6 +17,17 @@ const probesColumn: ExtraColumn = {
   cell: (o, s) => compactCell(podProbeRows(o as Pod, s)),
   tone: (o, s) => (podProbeRows(o as Pod, s).some((r) => r.condition.type === 'failing') ? 'error' : undefined),
 };
+
+/** `control-plane:NoSchedule`: kubectl's `key=value:Effect`, the well-known prefixes dropped to keep it short. */
+export function taintsCell(node: Node): string {
+  const taints = node.spec?.taints ?? [];
+  if (taints.length === 0) return '<none>';
+  return taints
+    .map((t) => `${t.key.replace(/^node(-role)?\.kubernetes\.io\//, '')}${t.value ? `=${t.value}` : ''}:${t.effect}`)
+    .join(',');
+}
+
+const taintsColumn: ExtraColumn = { name: 'TAINTS', before: 'CPU', cell: (o) => taintsCell(o as Node) };
 
 let done = false;
 
@@ -27,6 +39,9 @@ export function registerPanels(): void {
   registerBindings('rollout', { rollbackTo: ['enter'] }, {
     rollbackTo: { hint: 'roll back', help: 'roll back to the revision chosen in the history (asks; ↑/↓ choose)', dangerous: true, hinted: true },
   });
+  registerPanel({ id: 'why', action: 'why', title: 'Why', kinds: ['Pod'], render: WhyPanel });
+  const nodes = viewById('nodes');
+  if (nodes) registerView({ ...nodes, extraColumns: [...(nodes.extraColumns ?? []).filter((c) => c.name !== 'TAINTS'), taintsColumn] });
   const pods = viewById('pods');
   if (pods) registerView({ ...pods, extraColumns: [...(pods.extraColumns ?? []).filter((c) => c.name !== 'PROBES'), probesColumn] });
 }

@@ -1,10 +1,13 @@
 /** The probes panel (`p` on a pod) and the PROBES column, on the Kubernetes docs' liveness-exec example. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import '../../../src/tui/panels/index.js';
 import { DEMO, frame, openDashboard, rowOf, type Dashboard } from '../harness.js';
 
+
+// Each test drives minutes of simulated time through the real dashboard: generous on a busy machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 let d: Dashboard;
 beforeAll(async () => {
   d = await openDashboard({ files: { 'liveness.yaml': readFileSync(join(DEMO, '05-probes/liveness-exec.yaml'), 'utf8') }, settle: 1000 });

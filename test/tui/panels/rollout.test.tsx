@@ -1,10 +1,13 @@
 /** The rollout panel (`o` on a workload): a stalled rollout on a broken image, its stuck reason, the history table, and a rollback from it. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import '../../../src/tui/panels/index.js';
 import { DEMO, frame, openDashboard, type Dashboard } from '../harness.js';
 
+
+// Each test drives minutes of simulated time through the real dashboard: generous on a busy machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 let d: Dashboard;
 beforeAll(async () => {
   d = await openDashboard({ files: { 'checkout.yaml': readFileSync(join(DEMO, '06-trouble/checkout.yaml'), 'utf8') }, settle: 60_000 });
