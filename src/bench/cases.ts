@@ -10,6 +10,7 @@ import { installScheduler } from '../engine/scheduler/index.js';
 import { createSimulatedCluster } from '../engine/simulation.js';
 import { ManifestSync } from '../manifests/index.js';
 import { measure, percentile, type Measurement } from './measure.js';
+import { tuiFrames100k, tuiFrames10k, tuiFrames1k } from './tuiCases.js';
 import { soak } from './soak.js';
 
 export interface CaseOptions {
@@ -27,6 +28,9 @@ export const CASES: Record<string, (o: CaseOptions) => Promise<Measurement>> = {
   'fleet-150k': fleet,
   'steady-state': steadyState,
   'soak': soak,
+  'tui-1k': tuiFrames1k,
+  'tui-10k': tuiFrames10k,
+  'tui-100k': tuiFrames100k,
 };
 
 function bigNodes(cluster: Cluster, workers: number): void {

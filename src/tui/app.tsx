@@ -201,7 +201,7 @@ const MARK_OFF = '\x1b[22;39m';
 function ListTable({ controller, screen }: { controller: DashboardController; screen: ListScreen }): ReactElement {
   const frame = controller.listFrame(screen);
   const width = controller.size.columns;
-  const header = fit(frame.columns.map((c) => `${c.name.padEnd(c.width)}  `).join(''), width);
+  const header = fit(frame.columns.map((c) => `${c.name.padEnd(c.width)}  `).join(''), width).trimEnd();
   return (
     <Box flexDirection="column">
       <Text bold>{header}</Text>
@@ -219,7 +219,8 @@ function ListTable({ controller, screen }: { controller: DashboardController; sc
           styled += mark ? `${cell}${row.selected ? mark : `${MARK_ON}${mark}${MARK_OFF}`} ` : `${cell}  `;
         });
         // Cut on the plain text (no escapes) and keep the styled text only when it fits as is.
-        const text = plain.length > width ? fit(plain, width) : styled + ' '.repeat(width - plain.length);
+        // Only the selected row is padded to the full width (its highlight is a bar): fewer cells for Ink to lay out.
+        const text = plain.length > width ? fit(plain, width) : row.selected ? styled + ' '.repeat(width - plain.length) : styled.trimEnd();
         const color = TONE_COLOR[row.tone];
         return (
           <Text key={row.key} color={row.selected ? 'black' : color} backgroundColor={row.selected ? (color ?? 'cyan') : undefined}>

@@ -144,7 +144,7 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], rows: string[]
   const byName = (a: number, b: number) => {
     const oa = objects[a]!.metadata;
     const ob = objects[b]!.metadata;
-    return (oa.namespace ?? '').localeCompare(ob.namespace ?? '') || (oa.name ?? '').localeCompare(ob.name ?? '');
+    return cmp(oa.namespace ?? '', ob.namespace ?? '') || cmp(oa.name ?? '', ob.name ?? '');
   };
   if (!sort) {
     if (objects[0]?.kind === 'Event') return (a, b) => eventTime(objects[a]!) - eventTime(objects[b]!) || byName(a, b);
@@ -153,7 +153,7 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], rows: string[]
   const sign = sort.desc ? -1 : 1;
   if (sort.by === 'name') {
     const nameCol = columns.indexOf('NAME');
-    return (a, b) => sign * ((nameCol >= 0 ? rows[a]![nameCol]!.localeCompare(rows[b]![nameCol]!) : 0) || byName(a, b));
+    return (a, b) => sign * ((nameCol >= 0 ? cmp(rows[a]![nameCol]!, rows[b]![nameCol]!) : 0) || byName(a, b));
   }
   if (sort.by === 'age') {
     // Youngest first, as ascending AGE reads.
@@ -161,8 +161,11 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], rows: string[]
     return (a, b) => sign * (t(b) - t(a)) || byName(a, b);
   }
   const statusCol = ['STATUS', 'READY', 'TYPE', 'COMPLETIONS'].map((c) => columns.indexOf(c)).find((i) => i >= 0) ?? -1;
-  return (a, b) => sign * ((statusCol >= 0 ? rows[a]![statusCol]!.localeCompare(rows[b]![statusCol]!) : 0) || byName(a, b));
+  return (a, b) => sign * ((statusCol >= 0 ? cmp(rows[a]![statusCol]!, rows[b]![statusCol]!) : 0) || byName(a, b));
 }
+
+/** Code-unit order, as Go sorts strings (and much faster than localeCompare over 100,000 rows). */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function eventTime(o: AnyObject): number {
   const e = o as { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: string } };

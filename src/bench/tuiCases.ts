@@ -1,0 +1,192 @@
+/**
+ * Dashboard benchmarks: the real App rendered by Ink (React's production build) into an in-memory terminal of
+ * 120×40, over a cluster of N pods. Frame time is a data change to the frame written; key-to-frame is a key press
+ * (scroll, one filter keystroke, a view switch) to the frame written.
+ */
+import { EventEmitter } from 'node:events';
+import type { Pod } from '../engine/api/types.js';
+import { createCluster, type Cluster } from '../engine/cluster.js';
+import { defaultNodes } from '../engine/nodes.js';
+import { measure, percentile, type Measurement } from './measure.js';
+import type { CaseOptions } from './cases.js';
+
+class Screen extends EventEmitter {
+  columns = 120;
+  rows = 40;
+  isTTY = true;
+  private waiting: (() => void) | undefined;
+  write(_text: string): boolean {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
+    return true;
+  }
+  /** Resolves at the next write (the next frame), or after `ms` when nothing is drawn. */
+  nextFrame(ms = 2000): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.waiting = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+}
+
+class Keyboard extends EventEmitter {
+  isTTY = true;
+  setRawMode(): this {
+    return this;
+  }
+  setEncoding(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  resume(): this {
+    return this;
+  }
+  pause(): this {
+    return this;
+  }
+  read(): null {
+    return null;
+  }
+}
+
+/** N running pods over 100 Deployments' worth of names, 3 namespaces, on 100 nodes: data only, no controllers. */
+function clusterWithPods(count: number): Cluster {
+  const cluster = createCluster({ seed: 1 });
+  const nodes = defaultNodes(100);
+  for (const node of nodes) cluster.api.create(node);
+  for (const ns of ['shop', 'payments']) cluster.api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const namespaces = ['default', 'shop', 'payments'];
+  for (let i = 0; i < count; i++) {
+    const app = `app-${i % 100}`;
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${app}-${i.toString(36).padStart(5, '0')}`, namespace: namespaces[i % 3]!, labels: { app } },
+      spec: { nodeName: nodes[1 + (i % 99)]!.metadata.name!, containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    };
+    const created = cluster.api.create(pod);
+    cluster.api.updateStatus({
+      ...created,
+      status: {
+        phase: 'Running',
+        podIP: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: [{ name: 'app', lastState: {}, ready: true, restartCount: i % 7 === 0 ? 1 : 0, image: 'nginx:1.27', imageID: '', state: { running: { startedAt: created.metadata.creationTimestamp! } } }],
+      },
+    });
+  }
+  cluster.settle();
+  return cluster;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function dashboardBench(pods: number): Promise<Measurement> {
+  process.env.NODE_ENV = 'production';
+  const [{ render }, { createElement }, { App }, { DashboardController }, { createSimulatedSource }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../tui/app.js'),
+    import('../tui/controller.js'),
+    import('../tui/simulatedSource.js'),
+  ]);
+  const cluster = clusterWithPods(pods);
+  const source = createSimulatedSource({ cluster });
+  const controller = new DashboardController(source);
+  const screen = new Screen();
+  const ink = render(createElement(App, { controller }), {
+    stdout: screen as unknown as NodeJS.WriteStream,
+    stdin: new Keyboard() as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 1000,
+  });
+  await screen.nextFrame();
+
+  const cpu: number[] = [];
+  /** Wall time from the key to the frame written; the CPU time it took goes to `cpu` (steadier on a busy machine). */
+  const press = async (key: string): Promise<number> => {
+    const frame = screen.nextFrame();
+    const usage = process.cpuUsage();
+    const start = performance.now();
+    controller.press(key);
+    await frame;
+    const wall = performance.now() - start;
+    const used = process.cpuUsage(usage);
+    cpu.push((used.user + used.system) / 1000);
+    return wall;
+  };
+  const stats = (samples: number[]) => {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)) };
+  };
+
+  const figures: Record<string, number> = {};
+  const m = await measure(`dashboard at ${pods.toLocaleString('en')} pods`, async (timed) => {
+    await timed(async () => {
+      // A first view of every row (the row cache fills), as when the dashboard opens.
+      await press('0');
+
+      const frames: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const pod = cluster.list('Pod', { namespace: 'default' })[i]!;
+        const frame = screen.nextFrame();
+        const start = performance.now();
+        cluster.api.updateStatus({ ...pod, status: { ...pod.status, podIP: `10.250.0.${i}` } });
+        controller.store.publish();
+        await frame;
+        frames.push(performance.now() - start);
+      }
+      const f = stats(frames);
+      figures.frameP50Ms = f.p50;
+      figures.frameP95Ms = f.p95;
+
+      const scroll: number[] = [];
+      for (let i = 0; i < 40; i++) scroll.push(await press(i % 10 === 9 ? 'pgdn' : 'j'));
+      const s = stats(scroll);
+      figures.scrollP50Ms = s.p50;
+      figures.scrollP95Ms = s.p95;
+
+      await press('/');
+      const filter: number[] = [];
+      for (const ch of 'app-42') filter.push(await press(ch));
+      for (let i = 0; i < 6; i++) filter.push(await press('backspace'));
+      await press('esc');
+      const k = stats(filter);
+      figures.filterKeyP50Ms = k.p50;
+      figures.filterKeyP95Ms = k.p95;
+
+      const switches: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        for (const ch of `:${i % 2 === 0 ? 'deploy' : 'po'}`) controller.press(ch);
+        switches.push(await press('enter'));
+      }
+      const v = stats(switches);
+      figures.viewSwitchP50Ms = v.p50;
+      figures.viewSwitchP95Ms = v.p95;
+      const c = stats(cpu);
+      figures.keyCpuP50Ms = c.p50;
+      figures.keyCpuP95Ms = c.p95;
+    });
+    return {
+      size: `${pods.toLocaleString('en')} pods, 120×40 terminal`,
+      compare: 'goal: a key press shows its result in < 50 ms at 10,000 pods',
+    };
+  });
+  ink.unmount();
+  controller.close();
+  return { ...m, figures };
+}
+
+export const tuiFrames1k = ({ quick }: CaseOptions) => dashboardBench(quick ? 200 : 1_000);
+export const tuiFrames10k = ({ quick }: CaseOptions) => dashboardBench(quick ? 1_000 : 10_000);
+export const tuiFrames100k = ({ quick }: CaseOptions) => dashboardBench(quick ? 2_000 : 100_000);
