@@ -33,8 +33,10 @@ export function inferRuns(prev: ProbeState | undefined, next: ProbeState, limit:
   if (r === undefined || t === undefined) return [];
   if (prev?.lastProbeTime === t) return [];
   const periodMs = Math.max(1, next.periodSeconds) * 1000;
-  let runs = prev?.lastProbeTime === undefined ? countOf(next, r) || 1 : Math.max(1, Math.round((t - prev.lastProbeTime) / periodMs));
   const c = countOf(next, r);
+  // Counts back at 0 after a run: the container was replaced (a restart), and the gap since is its back-off, not runs.
+  const reset = prev !== undefined && prev.lastProbeTime !== undefined && prev.consecutiveFailures + prev.consecutiveSuccesses === 0;
+  let runs = prev?.lastProbeTime === undefined || reset ? c || 1 : Math.max(1, Math.round((t - prev.lastProbeTime) / periodMs));
   const before = prev && prev.lastResult === r ? countOf(prev, r) : 0;
   // Same result as before and its count grew: exactly the growth; otherwise the run of `r` is all since the switch.
   let same = before > 0 && c >= before ? c - before : Math.min(runs, Math.max(1, c));

@@ -58,6 +58,15 @@ function conditionOf(kind: ProbeKind, probe: Probe, c: Container, status: Contai
   return { type: 'passing', successes: state.consecutiveSuccesses };
 }
 
+/** The worker ticks every period but skips ticks inside initialDelaySeconds: the first tick past the delay runs. */
+function firstRunAfterDelay(next: number, probe: Probe, status: ContainerStatus | undefined, now: number): number {
+  const startedAt = Date.parse(status?.state.running?.startedAt ?? '') || 0;
+  const delayEnd = startedAt + (probe.initialDelaySeconds ?? 0) * 1000;
+  if (delayEnd <= next || delayEnd <= now) return next;
+  const periodMs = Math.max(1, probe.periodSeconds ?? 10) * 1000;
+  return next + Math.ceil((delayEnd - next) / periodMs) * periodMs;
+}
+
 /** Every probe of every (app and sidecar) container of the pod, startup first. */
 export function probeRows(pod: Pod, states: readonly PodProbeStates[], history: ReadonlyMap<string, readonly ProbeRun[]>, now: number): ProbeRow[] {
   const rows: ProbeRow[] = [];
@@ -73,7 +82,7 @@ export function probeRows(pod: Pod, states: readonly PodProbeStates[], history: 
       const row: ProbeRow = { container: c.name, kind, probe, config: describeProbe(probe), condition, history: history.get(historyKey(c.name, kind)) ?? [] };
       if (state) row.state = state;
       const live = condition.type !== 'not-started' && condition.type !== 'waiting-startup' && condition.type !== 'started';
-      if (live && state?.nextProbeTime !== undefined) row.nextInMs = Math.max(0, state.nextProbeTime - now);
+      if (live && state?.nextProbeTime !== undefined) row.nextInMs = Math.max(0, firstRunAfterDelay(state.nextProbeTime, probe, status, now) - now);
       // The kubelet keeps only the last run's output: an earlier failure's comes from the sampled history.
       const lastFailure = state?.lastResult === 'Failure' ? state.lastMessage : [...row.history].reverse().find((r) => r.result === 'Failure' && r.message)?.message;
       if (lastFailure) row.lastFailure = lastFailure;
