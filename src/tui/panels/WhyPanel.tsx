@@ -98,17 +98,21 @@ export function WhyPanel({ source, target, object, width, height, scroll }: Pane
   const prefixW = nodeW + 2 + verdictW + 2;
   // The reason wraps in the room left between the node and the scores (kube-scheduler's reasons are long).
   const reasonW = Math.max(12, width - prefixW - (scored ? scoresW + 2 : 0) - 1);
-  const line = (r: { node: string; verdict: string; reason: string; scores: string[]; total: string }, props: { bold?: boolean; color?: string | undefined }) => (
-    <Box>
-      <Box width={prefixW} flexShrink={0}>
-        <Text {...props} wrap="truncate">{`${r.node.padEnd(nodeW)}  ${r.verdict}`}</Text>
+  const line = (r: { node: string; verdict: string; reason: string; scores: string[]; total: string }, props: { bold?: boolean; color?: string | undefined }) => {
+    // A rejected node has no scores: its reason takes the whole rest of the line.
+    const withScores = scored && r.scores.some((c) => c !== '');
+    return (
+      <Box>
+        <Box width={prefixW} flexShrink={0}>
+          <Text {...props} wrap="truncate">{`${r.node.padEnd(nodeW)}  ${r.verdict}`}</Text>
+        </Box>
+        <Box width={withScores ? reasonW : Math.max(12, width - prefixW - 1)} flexShrink={0}>
+          <Text {...props} wrap="wrap">{r.reason || ' '}</Text>
+        </Box>
+        {withScores && <Text {...props}>{`  ${scoresText(r.scores)}  ${r.total.padStart(5)}`}</Text>}
       </Box>
-      <Box width={reasonW} flexShrink={0}>
-        <Text {...props} wrap="wrap">{r.reason || ' '}</Text>
-      </Box>
-      {scored && <Text {...props}>{`  ${scoresText(r.scores)}  ${r.total.padStart(5)}`}</Text>}
-    </Box>
-  );
+    );
+  };
   head.push(line({ node: 'NODE', verdict: 'VERDICT', reason: 'REASON', scores: headers, total: 'TOTAL' }, { bold: true }));
   const body = rows.map((r) => line(r, { color: r.tone === 'rejected' ? 'red' : r.tone === 'selected' ? 'green' : undefined }));
   if (rows.length === 0) body.push(<Text dimColor>(no node was evaluated)</Text>);

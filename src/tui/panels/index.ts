@@ -3,7 +3,7 @@
  * Imported once where the dashboard is assembled (run.ts); tests import it directly.
  */
 import type { Node, Pod } from '../../engine/api/types.js';
-import { registerBindings } from '../keymap.js';
+import { ACTIONS, registerBindings } from '../keymap.js';
 import { registerPanel } from '../panels.js';
 import { registerView, viewById, type ExtraColumn } from '../views.js';
 import { compactCell } from './probeModel.js';
@@ -40,6 +40,8 @@ export function registerPanels(): void {
     rollbackTo: { hint: 'roll back', help: 'roll back to the revision chosen in the history (asks; ↑/↓ choose)', dangerous: true, hinted: true },
   });
   registerPanel({ id: 'why', action: 'why', title: 'Why', kinds: ['Pod'], render: WhyPanel });
+  // The panels exist now: show their keys in the hint bar.
+  for (const action of ['rollout', 'why']) if (ACTIONS[action]) ACTIONS[action] = { ...ACTIONS[action], hinted: true };
   const nodes = viewById('nodes');
   if (nodes) registerView({ ...nodes, extraColumns: [...(nodes.extraColumns ?? []).filter((c) => c.name !== 'TAINTS'), taintsColumn] });
   const pods = viewById('pods');
