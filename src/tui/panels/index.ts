@@ -27,7 +27,8 @@ export function taintsCell(node: Node): string {
     .join(',');
 }
 
-const taintsColumn: ExtraColumn = { name: 'TAINTS', before: 'CPU', cell: (o) => taintsCell(o as Node) };
+// After the allocation bars and the pod count: on a narrow terminal the taints are what gets cut, not the bars.
+const taintsColumn: ExtraColumn = { name: 'TAINTS', before: 'AGE', cell: (o) => taintsCell(o as Node) };
 
 let done = false;
 
