@@ -84,7 +84,9 @@ function clockText(ms: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${String(s % 60).padStart(2, '0')}s` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-const hhmmss = (d: Date, utc: boolean): string => (utc ? d.toISOString().slice(11, 19) : d.toTimeString().slice(0, 8));
+const two = (n: number): string => String(n).padStart(2, '0');
+const hhmmss = (d: Date, utc: boolean): string =>
+  utc ? d.toISOString().slice(11, 19) : `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 
 function Header({ controller }: { controller: DashboardController }): ReactElement {
   const s = controller.summary();

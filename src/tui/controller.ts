@@ -175,6 +175,9 @@ export class DashboardController {
   private readonly wallNow: () => number;
   private readonly seen = new Map<string, { cells: string[]; marks: (CellMark | undefined)[] }>();
   private seenView = '';
+  /** Column widths of the current view, by column name. */
+  private readonly widths = new Map<string, number>();
+  private widthsView: ListScreen | undefined;
   private summaryMemo: { version: number; summary: Summary } | undefined;
   private frameMemo: { version: number; screen: ListScreen; columns: number; rows: number; frame: ListFrame } | undefined;
   quitting = false;
@@ -354,6 +357,10 @@ export class DashboardController {
 
   private computeListFrame(screen: ListScreen): ListFrame {
     const view = viewById(screen.view)!;
+    if (this.widthsView !== screen) {
+      this.widths.clear();
+      this.widthsView = screen;
+    }
     const computed = this.computeList(screen);
     const { objects } = computed;
     this.syncCursor(screen, objects);
@@ -369,7 +376,8 @@ export class DashboardController {
     const narrow: Col[] = [];
     const wide: Col[] = [];
     printerColumns.forEach((c, i) => {
-      const col: Col = { name: c.name.toUpperCase(), get: (_o, cells) => cells[i] ?? '', width: Math.max(c.name.length, computed.printerWidths[i] ?? 0), time: isTimeColumn(c.name.toUpperCase()) };
+      const name = c.name.toUpperCase();
+      const col: Col = { name, get: (_o, cells) => cells[i] ?? '', width: Math.max(name.length, this.widths.get(name) ?? 0), time: isTimeColumn(name) };
       (c.wide ? wide : narrow).push(col);
     });
     const extraCells = new Map<AnyObject, string[]>();
@@ -393,8 +401,10 @@ export class DashboardController {
       return [...narrow, ...wide].map((c) => c.get(o, cells));
     });
     const all = [...narrow, ...wide];
+    // Widths over the rows seen so far in this view: columns only widen while scrolling (no jitter).
     all.forEach((c, i) => {
       for (const r of rowsCells) c.width = Math.max(c.width, r[i]!.length);
+      this.widths.set(c.name, c.width);
     });
     let used = narrow.reduce((n, c) => n + c.width + 2, 0);
     let shownWide = 0;

@@ -58,26 +58,39 @@ export interface ComputedList {
   objects: AnyObject[];
   /** The query's filter was a label selector that failed to parse. */
   error?: string;
-  /** Width of each printer column over every row (for stable column widths). */
-  printerWidths: number[];
 }
 
 const TIME_COLUMNS = new Set(['AGE', 'LAST SEEN', 'FIRST SEEN', 'DURATION', 'LAST SCHEDULE']);
 
+/** What the list needs of one object version, computed once (objects are replaced, never changed, on updates). */
+interface RowEntry {
+  cells: string[];
+  /** The row as the filter sees it: namespace and every cell. */
+  text: string;
+  /** Namespace and name, for the default order. */
+  key: string;
+}
+
 export class ListModel {
-  private readonly rowCache = new WeakMap<object, string[]>();
+  private readonly rowCache = new WeakMap<object, RowEntry>();
   private memo: { key: string; version: number; query: ListQuery; result: ComputedList } | undefined;
 
   constructor(private readonly source: DashboardSource) {}
 
+  private entry(view: ResourceView, o: AnyObject, now: number): RowEntry {
+    let e = this.rowCache.get(o);
+    if (!e) {
+      const cells = printerFor(view.kind).row(o as never, { now, wide: true });
+      const ns = o.metadata.namespace ?? '';
+      e = { cells, text: `${ns} ${cells.join(' ')}`, key: `${ns}\u0000${o.metadata.name ?? ''}` };
+      this.rowCache.set(o, e);
+    }
+    return e;
+  }
+
   /** kubectl's cells for `o` (every column, wide ones included), cached per object version. */
   cellsOf(view: ResourceView, o: AnyObject, now: number): string[] {
-    let cells = this.rowCache.get(o);
-    if (!cells) {
-      cells = printerFor(view.kind).row(o as never, { now, wide: true });
-      this.rowCache.set(o, cells);
-    }
-    return cells;
+    return this.entry(view, o, now).cells;
   }
 
   /** Fresh cells (ages as of now) for a visible row. */
@@ -110,22 +123,17 @@ export class ListModel {
       objects = this.listWithSelectors(view, options, scope?.labelSelector, undefined);
     }
     if (scope?.match) objects = objects.filter(scope.match);
-    const printer = printerFor(view.kind);
-    const widths = printer.columns.map((c) => c.name.length);
-    const rows = objects.map((o) => {
-      const cells = this.cellsOf(view, o, now);
-      for (let i = 0; i < cells.length; i++) if (cells[i]!.length > widths[i]!) widths[i] = cells[i]!.length;
-      return cells;
-    });
+    let entries = objects.map((o) => this.entry(view, o, now));
     let order = objects.map((_, i) => i);
     if (filter.test) {
       const test = filter.test;
-      const ns = (i: number) => objects[i]!.metadata.namespace ?? '';
-      order = order.filter((i) => test(`${ns(i)} ${rows[i]!.join(' ')}`));
+      order = order.filter((i) => test(entries[i]!.text));
     }
-    order.sort(comparator(query.sort, objects, rows, printer.columns.map((c) => c.name.toUpperCase())));
-    const result: ComputedList = { objects: order.map((i) => objects[i]!), printerWidths: widths };
+    const columns = printerFor(view.kind).columns.map((c) => c.name.toUpperCase());
+    order.sort(comparator(query.sort, objects, entries, columns));
+    const result: ComputedList = { objects: order.map((i) => objects[i]!) };
     if (error) result.error = error;
+    entries = [];
     return result;
   }
 
@@ -140,12 +148,8 @@ export class ListModel {
   }
 }
 
-function comparator(sort: Sort | undefined, objects: AnyObject[], rows: string[][], columns: string[]): (a: number, b: number) => number {
-  const byName = (a: number, b: number) => {
-    const oa = objects[a]!.metadata;
-    const ob = objects[b]!.metadata;
-    return cmp(oa.namespace ?? '', ob.namespace ?? '') || cmp(oa.name ?? '', ob.name ?? '');
-  };
+function comparator(sort: Sort | undefined, objects: AnyObject[], entries: RowEntry[], columns: string[]): (a: number, b: number) => number {
+  const byName = (a: number, b: number) => cmp(entries[a]!.key, entries[b]!.key);
   if (!sort) {
     if (objects[0]?.kind === 'Event') return (a, b) => eventTime(objects[a]!) - eventTime(objects[b]!) || byName(a, b);
     return byName;
@@ -153,7 +157,7 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], rows: string[]
   const sign = sort.desc ? -1 : 1;
   if (sort.by === 'name') {
     const nameCol = columns.indexOf('NAME');
-    return (a, b) => sign * ((nameCol >= 0 ? cmp(rows[a]![nameCol]!, rows[b]![nameCol]!) : 0) || byName(a, b));
+    return (a, b) => sign * ((nameCol >= 0 ? cmp(entries[a]!.cells[nameCol]!, entries[b]!.cells[nameCol]!) : 0) || byName(a, b));
   }
   if (sort.by === 'age') {
     // Youngest first, as ascending AGE reads.
@@ -161,7 +165,7 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], rows: string[]
     return (a, b) => sign * (t(b) - t(a)) || byName(a, b);
   }
   const statusCol = ['STATUS', 'READY', 'TYPE', 'COMPLETIONS'].map((c) => columns.indexOf(c)).find((i) => i >= 0) ?? -1;
-  return (a, b) => sign * ((statusCol >= 0 ? cmp(rows[a]![statusCol]!, rows[b]![statusCol]!) : 0) || byName(a, b));
+  return (a, b) => sign * ((statusCol >= 0 ? cmp(entries[a]!.cells[statusCol]!, entries[b]!.cells[statusCol]!) : 0) || byName(a, b));
 }
 
 /** Code-unit order, as Go sorts strings (and much faster than localeCompare over 100,000 rows). */

@@ -45,7 +45,7 @@ describe.skipIf(!hasTmux)('the dashboard in tmux', () => {
     cpSync(join(ROOT, 'demo-manifests'), join(dir, 'demo-manifests'), { recursive: true });
     const command = `cd ${dir} && node ${join(ROOT, 'dist/cli.js')} demo-manifests --speed 100; echo EXIT=$?; sleep 30`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', command);
-  }, 60_000);
+  }, 180_000); // ensure-built may have to compile
 
   afterAll(() => {
     try {

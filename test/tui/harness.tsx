@@ -3,11 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { render } from 'ink-testing-library';
+import { vi } from 'vitest';
 import { openSession } from '../../src/cli/session.js';
 import type { Cluster } from '../../src/engine/cluster.js';
 import { App } from '../../src/tui/app.js';
 import { DashboardController, type ControllerOptions } from '../../src/tui/controller.js';
 import { createSimulatedSource, type SimulatedSource } from '../../src/tui/simulatedSource.js';
+
+// Each key re-renders the whole dashboard with React's development build: on a busy 2-core machine a test of a few
+// dozen keys can pass vitest's default 5 s while doing nothing wrong.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 export const DEMO = resolve(import.meta.dirname, '../../demo-manifests');
 
@@ -36,7 +41,7 @@ export interface Dashboard {
   cluster: Cluster;
   /** Presses keys in order (key names as in keymaps: `j`, `enter`, `ctrl-d`), waiting for the frame after each. */
   press(...keys: string[]): Promise<string>;
-  /** Types text (each character a key), then waits for the frame. */
+  /** Types text (each character a key, sent in one write), then waits for the frame. */
   type(text: string): Promise<string>;
   /** Re-reads the manifest folders (what the folder watcher does on a save), then waits for the frame. */
   reload(): Promise<string>;
@@ -88,7 +93,10 @@ export async function openDashboard(options: OpenOptions = {}): Promise<Dashboar
       return screen();
     },
     async type(text: string) {
-      return dashboard.press(...[...text]);
+      // One write, as a paste or a fast typist's burst arrives: every character is a key, one frame after them all.
+      ink.stdin.write(text);
+      await frame();
+      return screen();
     },
     async reload() {
       await session.sync.reload();

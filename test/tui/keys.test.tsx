@@ -186,10 +186,10 @@ describe('workloads', () => {
     await select('my-nginx');
     const s = await d.press('s');
     expect(s).toContain('Scale deployment my-nginx to (replicas): 2');
-    await d.press('3', 'enter');
+    await d.type('3\r');
     expect(toast()).toContain('deployment.apps/my-nginx scaled');
     expect(rowOf(await d.advance(30_000), 'my-nginx')).toMatch(/3\/3/);
-    await d.press('s', 'x', 'enter');
+    await d.type('sx\r');
     expect(d.controller.toasts.at(-1)).toMatchObject({ level: 'error', text: 'error: replicas must be a whole number >= 0' });
   });
 
@@ -283,7 +283,7 @@ describe('navigation and quitting', () => {
     await d.press('q');
     expect(quit).toHaveBeenCalledTimes(1);
     d.controller.quitting = false;
-    await d.press(':', 'q', 'enter');
+    await d.type(':q\r');
     expect(quit).toHaveBeenCalledTimes(2);
     d.controller.quitting = false;
     await d.press('ctrl-c');

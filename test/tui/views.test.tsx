@@ -149,7 +149,7 @@ describe('namespaces', () => {
   });
 
   it('Enter on a namespace opens its pods', async () => {
-    await d.press(':', 'n', 's', 'enter');
+    await d.type(':ns\r');
     const rows = d.screen().split('\n');
     const target = rows.findIndex((l) => l.startsWith('kube-system'));
     const first = rows.findIndex((l) => l.startsWith('default'));
@@ -192,7 +192,7 @@ describe('navigation and drill-down', () => {
   }
 
   it('deployment -> its pods, Esc back, with a crumb trail', async () => {
-    await d.press(':', 'd', 'e', 'p', 'l', 'o', 'y', 'enter');
+    await d.type(':deploy\r');
     await select('my-nginx');
     const s = await d.press('enter');
     expect(s).toMatch(/deployments\(all\) ›\s+pods\(deploy\/my-nginx\)/);
@@ -205,7 +205,7 @@ describe('navigation and drill-down', () => {
   });
 
   it('node -> its pods', async () => {
-    await d.press(':', 'n', 'o', 'enter');
+    await d.type(':no\r');
     await select('kubedeck-control-plane');
     const s = await d.press('enter');
     expect(s).toContain('pods(node/kubedeck-control-plane)');
@@ -216,7 +216,7 @@ describe('navigation and drill-down', () => {
   });
 
   it('job -> its pods', async () => {
-    await d.press(':', 'j', 'o', 'b', 's', 'enter');
+    await d.type(':jobs\r');
     await select('pi');
     const s = await d.press('enter');
     expect(s).toContain('pods(job/pi)');
@@ -225,7 +225,7 @@ describe('navigation and drill-down', () => {
   });
 
   it('service -> the pods behind its endpoints', async () => {
-    await d.press(':', 's', 'v', 'c', 'enter');
+    await d.type(':svc\r');
     await select('my-nginx');
     const s = await d.press('enter');
     expect(s).toContain('pods(svc/my-nginx endpoints)');
@@ -251,7 +251,7 @@ describe('colours and change marks', () => {
   });
 
   it('a cell that changed is marked ↑, ↓ or Δ', async () => {
-    await d.press(':', 'd', 'e', 'p', 'l', 'o', 'y', 'enter');
+    await d.type(':deploy\r');
     d.source.actions.scale({ kind: 'Deployment', namespace: 'default', name: 'my-nginx' }, 4);
     const s = await d.advance(1000);
     expect(rowOf(s, 'my-nginx')).toMatch(/\/4\s*Δ/);
