@@ -42,10 +42,10 @@ function Bars({ info }: { info: RolloutInfo }): ReactElement {
       {row('updated', p.updated, 'pods of the new revision', p.updated >= p.desired ? 'green' : 'cyan')}
       {row('ready', p.ready, '', p.ready >= p.desired ? 'green' : '#ff8700')}
       {row('available', p.available, rolling ? `at least ${minAvailable} must stay available (maxUnavailable ${info.maxUnavailable})` : '', p.available >= minAvailable ? 'green' : 'red')}
-      {row('pods', total, rolling ? `at most ${p.desired + info.maxSurge} pods (desired ${p.desired} + maxSurge ${info.maxSurge}); │ marks desired` : '', total > p.desired ? '#ff8700' : undefined)}
+      {row('pods', total, !rolling ? '' : info.maxSurge > 0 ? `at most ${p.desired + info.maxSurge} pods (desired ${p.desired} + maxSurge ${info.maxSurge}); │ marks desired` : `at most ${p.desired} pods (no surge: old pods go first)`, total > p.desired ? '#ff8700' : undefined)}
       <Text dimColor wrap="truncate">
         {`  strategy ${info.strategy}`}
-        {rolling ? `: maxSurge ${info.maxSurgeSpec ?? info.maxSurge} → ${info.maxSurge} pod${info.maxSurge === 1 ? '' : 's'}, maxUnavailable ${info.maxUnavailableSpec ?? info.maxUnavailable} → ${info.maxUnavailable} pod${info.maxUnavailable === 1 ? '' : 's'}` : ''}
+        {rolling ? `: ${info.maxSurgeSpec !== undefined ? `maxSurge ${info.maxSurgeSpec} → ${info.maxSurge} pod${info.maxSurge === 1 ? '' : 's'}, ` : ''}maxUnavailable ${info.maxUnavailableSpec ?? info.maxUnavailable} → ${info.maxUnavailable} pod${info.maxUnavailable === 1 ? '' : 's'}` : ''}
       </Text>
     </Box>
   );
