@@ -166,6 +166,11 @@ function Crumbs({ controller }: { controller: DashboardController }): ReactEleme
     right = `${frameTotal} row${frameTotal === 1 ? '' : 's'}`;
     if (screen.filter) right += `  filter: ${screen.filter}`;
     if (screen.sort) right += `  sort: ${screen.sort.by} ${screen.sort.desc ? '↓' : '↑'}`;
+  } else if (screen.type !== 'panel') {
+    const total = controller.detailLines(screen).length;
+    const top = controller.detailScroll(screen, total);
+    const bottom = Math.min(total, top + controller.bodyHeight());
+    right = `lines ${total === 0 ? 0 : top + 1}-${bottom} of ${total}${screen.type === 'logs' ? (screen.follow ? '  following' : '  paused (G follows)') : ''}`;
   }
   return (
     <Box width={controller.size.columns}>

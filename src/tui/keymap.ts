@@ -24,7 +24,7 @@ export const ACTIONS: Record<string, ActionSpec> = {
   quit: { hint: 'quit', help: 'quit kubedeck (also :q, Ctrl-C)' },
   help: { hint: 'help', help: 'this help', hinted: true },
   command: { hint: 'view', help: 'command mode: a resource name (:po, :deploy, :no...), :ns NAME, :q', hinted: true },
-  back: { hint: 'back', help: 'back (or clear the filter)' },
+  back: { hint: 'back', help: 'back (or clear the filter)', hinted: true },
   pause: { hint: 'pause', help: 'pause or resume the simulated clock', hinted: true },
   faster: { hint: 'faster', help: 'simulate faster' },
   slower: { hint: 'slower', help: 'simulate slower' },
