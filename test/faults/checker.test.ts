@@ -57,7 +57,7 @@ describe('the invariant checker', () => {
     const dir = await mkdtemp(join(tmpdir(), 'kubedeck-repro-'));
     try {
       const planted = { ...result, violations: [{ at: 61_000, invariant: 'planted for the test', detail: 'none' }] };
-      const file = await writeRepro(spec, planted, 'checker self-test', dir);
+      const file = await writeRepro(spec, plan, planted, 'checker self-test', dir);
       expect(await readFile(file, 'utf8')).toMatch(/^# checker self-test\n# Invariant violated at t=61s: planted for the test\n/);
       const scenario = await loadScenario(file);
       let transcript = '';

@@ -42,7 +42,7 @@ describe('controller invariants under random actions', () => {
     if (outcome.failed) {
       const [spec, plan] = outcome.counterexample as [ClusterSpec, Step[]];
       const result = await runChecked(spec, plan);
-      const file = result.violations.length > 0 ? await writeRepro(spec, result, `seed ${seed}, counterexample path ${outcome.counterexamplePath}`) : '(did not reproduce on a re-run)';
+      const file = result.violations.length > 0 ? await writeRepro(spec, plan, result, `seed ${seed}, counterexample path ${outcome.counterexamplePath}`) : '(did not reproduce on a re-run)';
       console.log(`invariants: minimal reproduction written to ${file}`);
       throw new Error(`invariant violated (seed ${seed}); reproduction: ${file}\n${String(outcome.errorInstance)}\n${fc.stringify(outcome.counterexample)}`);
     }

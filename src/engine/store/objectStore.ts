@@ -143,6 +143,10 @@ export class ObjectStore {
     this.emit({ type: 'DELETED', object: finalVersion });
   }
 
+  /** Events given while another is being delivered, in resourceVersion order. */
+  private readonly undelivered: WatchEvent[] = [];
+  private delivering = false;
+
   watch(
     options: { kinds?: readonly KindName[]; namespace?: string; resourceVersion?: string },
     handler: (event: WatchEvent) => void,
@@ -170,6 +174,19 @@ export class ObjectStore {
     this.log.push({ rv: Number(event.object.metadata.resourceVersion), event });
     // Trimmed in batches: one splice per logLimit events instead of an O(n) splice on every event.
     if (this.log.length >= 2 * this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    // A handler that writes gives an event while this one is still being delivered: it waits its turn, so every
+    // watcher sees events in resourceVersion order, as an API server's watch delivers them.
+    this.undelivered.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.undelivered.shift(); next; next = this.undelivered.shift()) this.deliver(next);
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private deliver(event: WatchEvent): void {
     // A snapshot: listeners added or removed by a handler take effect from the next event, as before.
     for (const l of this.listenersOf(event.object.kind as KindName)) {
       if (l.namespace === undefined || event.object.metadata.namespace === l.namespace) l.handler(event);

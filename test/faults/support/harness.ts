@@ -97,13 +97,15 @@ function duration(ms: number): string {
  * Writes the reproduction of a failed run as a scenario folder under test/faults/repros/ and returns the scenario's
  * path. Its last step shows the cluster at the moment of the first violation.
  */
-export async function writeRepro(spec: ClusterSpec, result: RunResult, title: string, root = REPROS_DIR): Promise<string> {
+export async function writeRepro(spec: ClusterSpec, plan: readonly Step[], result: RunResult, title: string, root = REPROS_DIR): Promise<string> {
   const v = result.violations[0]!;
   const id = createHash('sha256').update(JSON.stringify({ spec, steps: result.steps })).digest('hex').slice(0, 10);
   const dir = join(root, `${v.invariant.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 40)}-${id}`);
   await mkdir(join(dir, 'manifests'), { recursive: true });
   await mkdir(join(dir, 'edits'), { recursive: true });
   for (const [name, text] of Object.entries(result.files)) await writeFile(join(dir, name), text);
+  // The generated input itself, to re-check the reproduction with runChecked after a fix.
+  await writeFile(join(dir, 'counterexample.json'), `${JSON.stringify({ spec, plan }, null, 2)}\n`);
   const lastDue = result.steps.at(-1)?.at ?? 0;
   const showAt = Math.max(v.at, lastDue);
   const steps = [

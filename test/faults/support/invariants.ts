@@ -40,6 +40,12 @@ export function deploymentFenceposts(d: Deployment): { surge: number; unavailabl
   return { surge, unavailable: Math.min(unavailable, replicas) };
 }
 
+/** Whether `pod` belongs to a ReplicaSet that lost one of the `lost` pods. */
+function lostFromSameReplicaSet(pod: Pod, lost: readonly string[], pods: readonly Pod[]): boolean {
+  const rs = ownerUid(pod);
+  return pods.some((p) => lost.includes(p.metadata.name!) && ownerUid(p) === rs);
+}
+
 function tolerates(tolerations: readonly Toleration[] | undefined, key: string, effect: string, value?: string): boolean {
   return (tolerations ?? []).some(
     (t) => (t.effect === undefined || t.effect === '' || t.effect === effect) &&
@@ -58,10 +64,13 @@ export class InvariantChecker {
   /** Pods the ReplicaSet controller deleted since the last check (its SuccessfulDelete events). */
   private deletedByReplicaSets = new Set<string>();
   /** Per Deployment uid: available pod names and spec.replicas at the last check. */
-  private previous = new Map<string, { available: Set<string>; replicas: number }>();
+  private previous = new Map<string, { available: Set<string>; replicas: number; armed: boolean }>();
 
   constructor(private readonly cluster: Cluster) {
     this.start = cluster.clock.now();
+    // What exists already was bound (and versioned) before the checker looked.
+    this.lastRv = cluster.store.resourceVersion();
+    for (const p of cluster.list('Pod')) if (p.spec.nodeName) this.nodeOfPod.set(p.metadata.uid!, p.spec.nodeName);
     cluster.watch({}, (e) => this.onEvent(e.type, e.object as AnyObject));
     const settle = cluster.settle.bind(cluster);
     const inner = cluster as unknown as { settling: boolean };
@@ -172,16 +181,29 @@ export class InvariantChecker {
         this.violate('a rollout never runs more than replicas + maxSurge pods', `deployment ${d.metadata.name}: ${active.length} active pods > ${replicas} + ${surge} (${rsOf.map((rs) => `${rs.metadata.name}=${rs.spec.replicas}`).join(', ')})`);
       }
       const available = new Set(active.filter((p) => isPodAvailable(p, d.spec.minReadySeconds ?? 0, now)).map((p) => p.metadata.name!));
+      const minAvailable = replicas - unavailable;
       const prev = this.previous.get(d.metadata.uid!);
-      // The moment of a scale change is the user's doing: the new minimum applies from the next state on.
-      const scaled = prev !== undefined && prev.replicas !== replicas;
-      if (prev && !scaled && d.spec.strategy?.type !== 'Recreate') {
-        const lost = [...prev.available].filter((n) => this.deletedByReplicaSets.has(n));
-        if (lost.length > 0 && available.size < replicas - unavailable) {
+      // "Once pods are ready": the guarantee holds from the first state with minAvailable pods available, until
+      // something other than the controller (a deleted or evicted pod, a failing probe, a lost node) or the user
+      // (a new replica count) takes availability away; it is armed again when the minimum is back.
+      let armed = prev?.armed ?? false;
+      if (prev && prev.replicas !== replicas) armed = false;
+      const lost = prev ? [...prev.available].filter((n) => this.deletedByReplicaSets.has(n)) : [];
+      // Which pods go is the ReplicaSet's ranking (kubernetes-behaviour.md section 2): "more siblings on the same node"
+      // comes before "ready for less time", so when the Deployment scales an old ReplicaSet down by its unavailable
+      // pods it may lose available ones instead, on a real cluster as here. Only a scale-down that left no
+      // unavailable pod to take is the Deployment controller's own miscount.
+      const spared = dPods.some((p) => isActive(p) && !available.has(p.metadata.name!) && !this.deletedByReplicaSets.has(p.metadata.name!) &&
+        prev !== undefined && !prev.available.has(p.metadata.name!) && lostFromSameReplicaSet(p, lost, dPods));
+      if (available.size < minAvailable) {
+        if (armed && lost.length > 0 && !spared && d.spec.strategy?.type !== 'Recreate') {
           this.violate('a rollout never takes availability below replicas - maxUnavailable', `deployment ${d.metadata.name}: the ReplicaSet controller deleted available ${lost.join(', ')}, leaving ${available.size} available < ${replicas} - ${unavailable}`);
         }
+        armed = false;
+      } else {
+        armed = true;
       }
-      this.previous.set(d.metadata.uid!, { available, replicas });
+      this.previous.set(d.metadata.uid!, { available, replicas, armed });
     }
 
     for (const set of this.cluster.list('StatefulSet') as StatefulSet[]) {
