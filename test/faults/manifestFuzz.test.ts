@@ -3,7 +3,7 @@
  * real temporary folder, applied to a full simulated cluster. Each case: no exception, errors that name the file
  * and the place, nothing already applied changes when the file is broken, and the file applies again once fixed.
  *
- * FUZZ_CASES (default 300) sets the number of random mutation cases; FAULTS_SEED the seed.
+ * FUZZ_CASES (default 200) sets the number of random mutation cases; FAULTS_SEED the seed.
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { demoCopy, demoCorpus, type CorpusFile } from './support/corpus.js';
 import { errorProblems } from './support/checks.js';
 import { COUNT_FIELDS, VALID_BUT_HUGE, HUGE_NUMBERS, keyValueLines, mutate, mutationArb, WRONG_TYPES, UNICODE } from './support/mutate.js';
 
-const RANDOM_CASES = envCount('FUZZ_CASES', 300);
+const RANDOM_CASES = envCount('FUZZ_CASES', 200);
 /** How many of the wrong values each field gets in the sweeps: 2 by default, every one with FUZZ_CASES >= 3000. */
 const PER_FIELD = Math.max(2, Math.ceil(RANDOM_CASES / 150));
 
