@@ -138,7 +138,10 @@ async function dashboardBench(pods: number): Promise<Measurement> {
 
       const frames: number[] = [];
       for (let i = 0; i < 40; i++) {
-        const pod = cluster.list('Pod', { namespace: 'default' })[i]!;
+        // A pod on screen, so that every change shows (an off-screen change draws nothing, by design).
+        const screenNow = controller.screen;
+        const shown = screenNow.type === 'list' ? controller.listFrame(screenNow).rows[i % 20]?.key : undefined;
+        const pod = cluster.list('Pod').find((p) => p.metadata.uid === shown) ?? cluster.list('Pod')[i]!;
         const frame = screen.nextFrame();
         const start = performance.now();
         cluster.api.updateStatus({ ...pod, status: { ...pod.status, podIP: `10.250.0.${i}` } });

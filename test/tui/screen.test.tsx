@@ -46,6 +46,22 @@ describe('read-only', () => {
   });
 });
 
+describe('--yes', () => {
+  it('ctrl-k kills without asking', async () => {
+    const d = await openDashboard({ files: { 'web.yaml': WEB }, yes: true, settle: 30_000 });
+    try {
+      await d.press('g');
+      const name = d.controller.selectedObject()!.metadata.name!;
+      await d.press('ctrl-k');
+      expect(d.controller.overlay).toBeUndefined();
+      expect(d.screen()).toContain(`pod "${name}" force deleted`);
+      expect(d.cluster.get('Pod', 'default', name)).toBeUndefined();
+    } finally {
+      await d.close();
+    }
+  });
+});
+
 describe('keymap file', () => {
   const sections = DashboardController.keymapSections();
 
