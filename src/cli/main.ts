@@ -213,6 +213,9 @@ async function dashboard(argv: readonly string[], io: Io): Promise<ExitCode> {
   if (speed !== undefined && !(Number(speed) > 0)) throw new UsageError(`invalid argument "${speed}" for "--speed": must be a number from 0.1 to 100`);
   // React's development build renders several times slower; load the production one unless told otherwise.
   process.env.NODE_ENV ??= 'production';
+  // Ink draws only the last frame when CI is set (for CI logs); this is an interactive terminal, so draw live.
+  // It must go before Ink loads: Ink reads the variable once, when imported.
+  delete process.env.CI;
   const { runDashboard } = await import('../tui/run.js');
   return runDashboard(
     {
