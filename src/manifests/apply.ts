@@ -5,6 +5,8 @@
 import { kindInfo, qualifiedKind } from '../engine/api/kinds.js';
 import type { AnyObject, KindName } from '../engine/api/types.js';
 import type { ClusterClient } from '../engine/client.js';
+import { withDefaults } from '../engine/api/defaults.js';
+import { validate, validationError } from '../engine/api/validation.js';
 import { ApiError, formatFieldError } from '../engine/errors.js';
 import { ManifestSet } from './manifestSet.js';
 import { deepEqual, lastAppliedOf, threeWayMerge, withLastApplied } from './merge.js';
@@ -222,6 +224,11 @@ export class Applier {
     result.errors.push(...this.checkNamespaces(file, ordered));
     if (result.errors.length > 0) return result;
 
+    // Nothing is written until every object passes the API server's validation: a file whose last object is invalid
+    // must not update the first ones even for a moment (a Service's selector emptied, a rollout started and undone).
+    const invalidObjects = this.validateAll(file, ordered);
+    if (invalidObjects.length > 0) return { file, applied: [], errors: invalidObjects };
+
     const undo: Undo[] = [];
     for (const d of ordered) {
       const failed = this.applyObject(file, d, result, undo);
@@ -285,6 +292,32 @@ export class Applier {
         : `namespaces "${ns}" not found`;
       const pos = positionOf(d.doc, d.doc.object.metadata?.namespace ? 'metadata.namespace' : undefined);
       errors.push({ file, ...pos, ...(d.doc.object.metadata?.namespace ? { field: 'metadata.namespace' } : {}), message: `error when ${verb} "${file}": ${reason}` });
+    }
+    return errors;
+  }
+
+  /**
+   * The API server's defaulting and validation of what `applyObject` would send, without sending it (the client-side
+   * part of a dry run). Admission (allocated ports and IPs) is only checked by the write itself, which undoes the file
+   * if it fails.
+   */
+  private validateAll(file: string, declared: readonly Declared[]): ManifestError[] {
+    const errors: ManifestError[] = [];
+    for (const d of declared) {
+      const { kind, namespace, name } = d.objectKey;
+      const live = this.client.get(kind as KindName, namespace, name) as AnyObject | undefined;
+      let candidate: AnyObject;
+      if (live) {
+        const merged = threeWayMerge(lastAppliedOf(live), d.object, live);
+        if (deepEqual(merged, live)) continue;
+        const { uid, creationTimestamp, generation, resourceVersion } = live.metadata;
+        candidate = { ...merged, metadata: { ...merged.metadata, name, ...(namespace ? { namespace } : {}), uid, creationTimestamp, generation, resourceVersion } } as AnyObject;
+      } else {
+        candidate = withLastApplied(d.object);
+      }
+      const defaulted = withDefaults(candidate);
+      const fieldErrors = validate(defaulted, live);
+      if (fieldErrors.length > 0) errors.push(...errorRecords(file, d, live ? 'patching' : 'creating', validationError(defaulted, fieldErrors)));
     }
     return errors;
   }

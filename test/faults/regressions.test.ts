@@ -101,3 +101,35 @@ describe('fault-suite regressions: controllers', () => {
     expect(rvs[1]).toBeGreaterThan(rvs[0]!);
   });
 });
+
+describe('fault-suite regressions: apply', () => {
+  // Found by the manifest fuzz (FUZZ_CASES=3000, random edit case: lines 93 and 122 of 06-trouble/checkout.yaml
+  // deleted, a tab before line 1): the Service's selector lost `app: checkout` (valid), the Deployment's selector lost
+  // `matchLabels:` (invalid). The Service was applied first, then the Deployment refused and the Service restored:
+  // a refused file had emptied the Service's endpoints for a moment. Every object is now validated before any write.
+  it('a file refused by server-side validation writes nothing, not even to the objects before the invalid one', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { createSimulatedCluster } = await import('../../src/engine/simulation.js');
+    const { Applier } = await import('../../src/manifests/index.js');
+    const { DEMO_DIR } = await import('./support/corpus.js');
+    const { mutate } = await import('./support/mutate.js');
+    const file = join(DEMO_DIR, '06-trouble/checkout.yaml');
+    const good = await readFile(file, 'utf8');
+    const bad = [{ op: 'deleteLine', line: 92 }, { op: 'deleteLine', line: 121 }, { op: 'tab', line: 0 }].reduce((t, m) => mutate(t, m as never), good);
+    const cluster = createSimulatedCluster({ seed: 1 });
+    cluster.ensureDefaultNodes(3);
+    const applier = new Applier(cluster);
+    expect(applier.applyFile(file, parseManifest(file, good).documents).errors).toEqual([]);
+    cluster.advance(30_000);
+    const writes: string[] = [];
+    cluster.watch({}, (e) => e.object.kind !== 'Event' && writes.push(`${e.type} ${e.object.kind}/${e.object.metadata.name}`));
+    const parsed = parseManifest(file, bad);
+    expect(parsed.errors).toEqual([]);
+    const result = applier.applyFile(file, parsed.documents);
+    expect(result.errors.length).toBeGreaterThan(0);
+    for (const e of result.errors) expect(e.message).toMatch(/^error when patching ".*checkout\.yaml": Deployment\.apps "checkout" is invalid: spec\.selector: /);
+    expect(result.applied).toEqual([]);
+    expect(writes).toEqual([]);
+  });
+});
