@@ -49,6 +49,7 @@ describe('commands that change things', () => {
     expect((await run('scale deployment/web --replicas=5')).out).toBe('deployment.apps/web scaled\n');
     expect(cluster.get('Deployment', 'default', 'web')?.spec.replicas).toBe(5);
     expect((await run('scale deployment/web --replicas=-1')).err).toBe('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n');
+    expect((await run('scale deployment/web --replicas=3000000000')).err).toBe('error: invalid argument "3000000000" for "--replicas" flag: strconv.ParseInt: parsing "3000000000": value out of range\n');
     expect((await run('set image deployment/web app=nginx:1.27')).out).toBe('deployment.apps/web image updated\n');
     expect((await run('set image deployment/web app=nginx:1.27')).out).toBe('deployment.apps/web image unchanged\n');
     expect((await run('set image deployment/web sidecar=x')).err).toBe('error: unable to find container named "sidecar"\n');

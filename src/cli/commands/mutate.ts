@@ -71,6 +71,9 @@ export const scaleCommand: Command = {
     const { kind, name } = parseSingleTarget(args.positionals, 'scale');
     const replicas = str(args, 'replicas');
     if (replicas === undefined || !/^\d+$/.test(replicas)) throw new ActionError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+    if (Number(replicas) > 2_147_483_647) {
+      throw new ActionError(`invalid argument "${replicas}" for "--replicas" flag: strconv.ParseInt: parsing "${replicas}": value out of range`);
+    }
     ctx.out(`${scale(ctx.cluster, kind.kind, scopeOf(args).namespace, name, Number(replicas))}\n`);
   },
 };
