@@ -1,5 +1,7 @@
 /** The kubedeck command line: headless kubectl-style commands, scenarios, and (later) the dashboard. */
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { MAX_SPEED, MIN_SPEED } from '../engine/realtime.js';
+import { MIN_COLUMNS, MIN_ROWS } from '../tui/controller.js';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { formatManifestError } from '../manifests/index.js';
@@ -9,7 +11,7 @@ import { watchGet } from './commands/watchGet.js';
 import { parseDuration } from './duration.js';
 import { COMMANDS, executeCommand, findCommand, HELP_FLAG, type ExitCode } from './kubectl.js';
 import { runScenario } from './runScenario.js';
-import { loadScenario, ScenarioError } from './scenario.js';
+import { checkHeadless, loadScenario, ScenarioError } from './scenario.js';
 import { DEFAULT_WORKERS, openSession } from './session.js';
 
 export interface Io {
@@ -39,10 +41,12 @@ export function globalHelp(): string {
     '  kubedeck [DIR...]                    the dashboard on these manifest folders (default: .)',
     '  kubedeck COMMAND [ARGS] --dir DIR    one kubectl-style command against the simulated cluster',
     '  kubedeck run SCENARIO.yaml           timed commands from a scenario file',
+    '  kubedeck record SCENARIO.yaml -o F   play a scenario through the dashboard into an asciicast file',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     `  ${'run'.padEnd(width)}Run a scenario: folders to load and kubectl-style commands at simulated times.`,
+    `  ${'record'.padEnd(width)}Play a scenario (commands, keys, waits, edits, captions) through the dashboard into an asciicast file.`,
     '',
     'Flags of every command:',
     ...SESSION_FLAGS.map((f) => `  --${`${f.name} ${f.value ?? ''}`.padEnd(18)}${f.help}`),
@@ -85,6 +89,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
       return 0;
     }
     if (first === 'run') return await runCommand(rest, io);
+    if (first === 'record') return await recordCommand(rest, io);
     if (first !== undefined && findCommand(first)) return await headless(argv, io);
     if (first !== undefined && !first.startsWith('-') && /^[a-z]+$/.test(first) && !(await isFolder(io.cwd, first))) {
       err(`error: unknown command "${first}" (and no folder of that name)\nSee 'kubedeck --help' for the commands.\n`);
@@ -93,7 +98,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
     return await dashboard(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      const help = first !== undefined && (first === 'run' || findCommand(first)) ? `kubedeck ${first} --help` : 'kubedeck --help';
+      const help = first !== undefined && (first === 'run' || first === 'record' || findCommand(first)) ? `kubedeck ${first} --help` : 'kubedeck --help';
       err(`error: ${e.message}\nSee '${help}' for usage.\n`);
       return 2;
     }
@@ -116,6 +121,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
   let scenario;
   try {
     scenario = await loadScenario(resolve(io.cwd, file));
+    checkHeadless(scenario);
   } catch (e) {
     if (e instanceof ScenarioError) {
       io.stderr.write(`error: ${e.message}\n`);
@@ -124,6 +130,91 @@ async function runCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
     throw e;
   }
   return runScenario(scenario, { write: (t) => void io.stdout.write(t), error: (t) => void io.stderr.write(t) });
+}
+
+export const RECORD_FLAGS: readonly Flag[] = [
+  { name: 'output', short: 'o', kind: 'string', value: 'FILE', help: 'the asciicast v2 file to write (required)' },
+  { name: 'cols', kind: 'string', value: 'N', help: 'terminal columns (default 120)' },
+  { name: 'rows', kind: 'string', value: 'N', help: 'terminal rows, the caption line included (default 35)' },
+  { name: 'speed', kind: 'string', value: 'X', help: "simulated seconds per second of playback, 0.1 to 100 (default: the scenario's speed, or 1)" },
+];
+
+const RECORD_HELP = `Play a scenario through the real dashboard at a fixed size and write it as an asciicast v2 file.
+
+Usage:
+  kubedeck record SCENARIO.yaml -o FILE.cast [--cols 120] [--rows 35] [--speed X]
+
+Steps run in order: "run" (a kubectl-style command; its answer shows in the footer), "keys" (typed into the
+dashboard: ":deploy⏎", "s3<enter>", "<ctrl-d>"), "wait" (playback time while the clock runs at the dashboard's
+speed), "edit" (a manifest file changed and reloaded), "caption" (a line of text under the dashboard). "at" makes a
+step wait for that simulated time. The same scenario gives the same file, but for the header's timestamp. The
+folders are copied first: edits never touch your files. What the "run" steps printed goes to stdout.
+
+Flags:
+${RECORD_FLAGS.map((f) => `  ${`${f.short ? `-${f.short}, ` : '    '}--${f.name} ${f.value ?? ''}`.padEnd(22)}${f.help}`).join('\n')}
+
+Play it with: asciinema play FILE.cast
+`;
+
+function positiveInteger(args: ParsedArgs, name: string, fallback: number, min: number): number {
+  const v = integerFlag(args, name, 0);
+  if (v === undefined) return fallback;
+  if (v < min) throw new UsageError(`invalid argument "${v}" for "--${name}": must be at least ${min}`);
+  return v;
+}
+
+function speedFlag(args: ParsedArgs): number | undefined {
+  const speed = str(args, 'speed');
+  if (speed === undefined) return undefined;
+  if (!(Number(speed) >= MIN_SPEED && Number(speed) <= MAX_SPEED)) throw new UsageError(`invalid argument "${speed}" for "--speed": must be a number from ${MIN_SPEED} to ${MAX_SPEED}`);
+  return Number(speed);
+}
+
+async function recordCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const args = parseArgs(argv, [...RECORD_FLAGS, HELP_FLAG]);
+  if (bool(args, 'help')) {
+    io.stdout.write(RECORD_HELP);
+    return 0;
+  }
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length > 0) throw new UsageError('expected one scenario file: kubedeck record SCENARIO.yaml -o FILE.cast');
+  const output = str(args, 'output');
+  if (!output) throw new UsageError('-o FILE.cast is required: where to write the recording');
+  const columns = positiveInteger(args, 'cols', 120, MIN_COLUMNS);
+  const rows = positiveInteger(args, 'rows', 35, MIN_ROWS + 1);
+  const speed = speedFlag(args);
+  let scenario;
+  try {
+    scenario = await loadScenario(resolve(io.cwd, file));
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  // What the recording looks like must not depend on this process's terminal or time zone.
+  // (chalk takes FORCE_COLOR as a minimum, then looks at TERM; with COLORTERM=truecolor every terminal gets 24-bit.)
+  process.env.FORCE_COLOR = '3';
+  process.env.COLORTERM = 'truecolor';
+  process.env.TZ = 'UTC';
+  process.env.NODE_ENV ??= 'production';
+  const { recordScenario } = await import('./record.js');
+  let recording;
+  try {
+    recording = await recordScenario(scenario, { columns, rows, ...(speed !== undefined ? { speed } : {}) });
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return e.line > 0 && /spec\.steps\[\d+\]\.(every|edit)/.test(e.message) ? 2 : 1;
+    }
+    throw e;
+  }
+  for (const e of recording.loadErrors) io.stderr.write(`${formatManifestError(e, io.cwd)}\n`);
+  await writeFile(resolve(io.cwd, output), recording.cast);
+  io.stdout.write(recording.transcript);
+  io.stderr.write(`recorded ${output}: ${recording.duration.toFixed(1)} s at ${columns}×${rows}; play it with: asciinema play ${output}\n`);
+  return recording.failed || recording.loadErrors.length > 0 ? 1 : 0;
 }
 
 async function headless(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -194,6 +285,7 @@ export const DASHBOARD_FLAGS: readonly Flag[] = [
   { name: 'readonly', kind: 'boolean', help: 'no action that changes the cluster or its files (scale, delete, cordon, drain, edit...)' },
   { name: 'yes', kind: 'boolean', help: 'kill pods (ctrl-k) without asking' },
   { name: 'keymap', kind: 'string', value: 'FILE', help: 'remap keys from a YAML file (see the README)' },
+  { name: 'record', kind: 'string', value: 'FILE', help: 'also write the session to an asciicast v2 file (asciinema play FILE)' },
 ];
 
 /** The dashboard in a terminal; a pipe gets a pointer to `kubedeck get`. */
@@ -217,7 +309,10 @@ async function dashboard(argv: readonly string[], io: Io): Promise<ExitCode> {
   // It must go before Ink loads: Ink reads the variable once, when imported.
   delete process.env.CI;
   const { runDashboard } = await import('../tui/run.js');
-  return runDashboard(
+  const recordFile = str(args, 'record');
+  const { recordTerminal } = await import('../tui/recording/liveRecorder.js');
+  const recording = recordFile === undefined ? undefined : recordTerminal(io.stdout as NodeJS.WriteStream, resolve(io.cwd, recordFile), `kubedeck ${dirs.join(' ')}`);
+  const code = await runDashboard(
     {
       dirs: dirs.map((d) => resolve(io.cwd, d)),
       ...optionalNumber('seed', integerFlag(args, 'seed', 0)),
@@ -227,6 +322,11 @@ async function dashboard(argv: readonly string[], io: Io): Promise<ExitCode> {
       yes: bool(args, 'yes'),
       ...(str(args, 'keymap') !== undefined ? { keymapFile: resolve(io.cwd, str(args, 'keymap')!) } : {}),
     },
-    { stdout: io.stdout as NodeJS.WriteStream, stdin: process.stdin, stderr: io.stderr },
+    { stdout: recording?.stdout ?? (io.stdout as NodeJS.WriteStream), stdin: process.stdin, stderr: io.stderr },
   );
+  if (recording) {
+    await recording.close();
+    io.stderr.write(`recorded ${recordFile}; play it with: asciinema play ${recordFile}\n`);
+  }
+  return code;
 }

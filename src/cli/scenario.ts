@@ -3,10 +3,12 @@
  * `# t=<HumanDuration> $ <command>` followed by what the command printed.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { KUBEDECK_GROUP } from '../manifests/index.js';
+import { MAX_SPEED, MIN_SPEED } from '../engine/realtime.js';
 import { humanDuration } from '../printers/index.js';
+import { parseKeys, type KeyPress } from '../tui/recording/keyPresses.js';
 import { parseArgs, splitCommandLine, UsageError } from './argv.js';
 import { parseDuration } from './duration.js';
 import { findCommand } from './kubectl.js';
@@ -15,14 +17,39 @@ export const SCENARIO_API_VERSION = `${KUBEDECK_GROUP}/v1alpha1`;
 /** A step repeating more often than this is almost certainly a typo (`every: 1ms`). */
 const MAX_OCCURRENCES = 10_000;
 
-export interface ScenarioStep {
-  /** Milliseconds after the start. */
+interface StepBase {
+  /** Where the step is written, for messages. */
+  line: number;
+  column: number;
+  /** Its place in `spec.steps`. */
+  index: number;
+}
+
+/** A kubectl-style command at a simulated time (`at`, ms after the start), maybe repeated `every` until `until`. */
+export interface RunStep extends StepBase {
+  kind: 'run';
   at: number;
   every?: number;
   until?: number;
   run: string;
-  /** Where the step is written, for messages. */
-  line: number;
+}
+
+/** Steps only a recording plays (`kubedeck record`): they drive the dashboard. `at` makes one wait for that time. */
+export type DashboardStep = StepBase & { at?: number } & (
+    | { kind: 'keys'; keys: string; presses: KeyPress[] }
+    /** Playback time: the viewer waits this long while the clock runs at the dashboard's speed. */
+    | { kind: 'wait'; wait: number }
+    | { kind: 'edit'; edit: FileEdit }
+    | { kind: 'caption'; caption: string }
+  );
+
+export type ScenarioStep = RunStep | DashboardStep;
+
+/** A change to a manifest file, saved as an editor would. */
+export interface FileEdit {
+  /** Absolute; inside one of the scenario's folders. */
+  file: string;
+  change: { replace: string; with: string } | { patch: Record<string, unknown> };
 }
 
 export interface Scenario {
@@ -32,6 +59,8 @@ export interface Scenario {
   dirs: string[];
   seed?: number;
   nodes?: number;
+  /** Simulated seconds per second of a recording's playback (default 1). */
+  speed?: number;
   steps: ScenarioStep[];
 }
 
@@ -87,7 +116,7 @@ export function parseScenario(file: string, text: string): Scenario {
   if (root.apiVersion !== SCENARIO_API_VERSION) bad(['apiVersion'], `must be "${SCENARIO_API_VERSION}"`);
   const spec = root.spec;
   if (!isPlainObject(spec)) return bad(['spec'], 'Required value: a map with dirs and steps');
-  checkKeys(['spec'], spec, ['dirs', 'seed', 'nodes', 'steps'], bad);
+  checkKeys(['spec'], spec, ['dirs', 'seed', 'nodes', 'speed', 'steps'], bad);
 
   const dirs = spec.dirs ?? [];
   if (!Array.isArray(dirs) || dirs.some((d) => typeof d !== 'string')) bad(['spec', 'dirs'], 'must be a list of folders');
@@ -96,12 +125,22 @@ export function parseScenario(file: string, text: string): Scenario {
   const nodes = spec.nodes;
   if (nodes !== undefined && (!Number.isSafeInteger(nodes) || (nodes as number) < 0)) bad(['spec', 'nodes'], 'must be a whole number of worker nodes');
 
+  const speed = spec.speed;
+  if (speed !== undefined && !(typeof speed === 'number' && speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+    bad(['spec', 'speed'], `must be a number from ${MIN_SPEED} to ${MAX_SPEED} (simulated seconds per second of playback)`);
+  }
+
+  const scenarioDir = dirname(resolve(file));
+  const folders = (dirs as string[]).map((d) => resolve(scenarioDir, d));
   const rawSteps = spec.steps ?? [];
   if (!Array.isArray(rawSteps)) return bad(['spec', 'steps'], 'must be a list of steps');
   const steps = rawSteps.map((raw, i): ScenarioStep => {
     const path = ['spec', 'steps', i];
     if (!isPlainObject(raw)) return bad(path, 'each step is a map with at and run');
-    checkKeys(path, raw, ['at', 'every', 'until', 'run'], bad);
+    const actions = STEP_ACTIONS.filter((a) => a in raw);
+    if (actions.length > 1) bad([...path, actions[1]!], `a step does one thing: ${actions.join(' and ')} go in separate steps`);
+    const action = actions[0] ?? 'run';
+    checkKeys(path, raw, action === 'run' ? ['at', 'every', 'until', 'run'] : ['at', action], bad);
     const duration = (key: string): number | undefined => {
       const v = raw[key];
       if (v === undefined) return undefined;
@@ -112,7 +151,31 @@ export function parseScenario(file: string, text: string): Scenario {
         return bad([...path, key], (e as Error).message);
       }
     };
-    const step: ScenarioStep = { at: duration('at') ?? 0, run: '', line: at(offsetOf(path)).line };
+    const pos = at(offsetOf(path));
+    const where = { line: pos.line, column: pos.col, index: i };
+    const stepAt = duration('at');
+    const timing = stepAt === undefined ? {} : { at: stepAt };
+    switch (action) {
+      case 'keys': {
+        if (typeof raw.keys !== 'string' || raw.keys === '') return bad([...path, 'keys'], 'Required value: the keys to type, e.g. ":deploy⏎" or "s3<enter>"');
+        try {
+          return { ...where, ...timing, kind: 'keys', keys: raw.keys, presses: parseKeys(raw.keys) };
+        } catch (e) {
+          return bad([...path, 'keys'], (e as Error).message);
+        }
+      }
+      case 'wait': {
+        const wait = duration('wait')!;
+        if (wait <= 0) bad([...path, 'wait'], 'must be longer than 0s');
+        return { ...where, ...timing, kind: 'wait', wait };
+      }
+      case 'caption':
+        if (typeof raw.caption !== 'string' || raw.caption.includes('\n')) return bad([...path, 'caption'], 'must be one line of text ("" clears the caption)');
+        return { ...where, ...timing, kind: 'caption', caption: raw.caption };
+      case 'edit':
+        return { ...where, ...timing, kind: 'edit', edit: parseEdit(raw.edit, [...path, 'edit'], dirname(resolve(file)), folders, bad) };
+    }
+    const step: RunStep = { ...where, kind: 'run', at: stepAt ?? 0, run: '' };
     const every = duration('every');
     const until = duration('until');
     if (every !== undefined) {
@@ -122,7 +185,9 @@ export function parseScenario(file: string, text: string): Scenario {
       if (step.until < step.at) bad([...path, 'until'], 'must not be before at');
       if ((step.until - step.at) / every >= MAX_OCCURRENCES) bad([...path, 'every'], `repeats more than ${MAX_OCCURRENCES} times; use a longer interval`);
     } else if (until !== undefined) bad([...path, 'until'], 'only makes sense with every');
-    if (typeof raw.run !== 'string' || raw.run.trim() === '') return bad([...path, 'run'], 'Required value: a command such as "get pods" or "scale deploy/web --replicas=3"');
+    if (typeof raw.run !== 'string' || raw.run.trim() === '') {
+      return bad([...path, 'run'], 'Required value: a command such as "get pods" or "scale deploy/web --replicas=3" (a recording also takes keys, wait, edit, caption)');
+    }
     step.run = raw.run.trim();
     try {
       checkCommand(commandArgv(step.run));
@@ -132,14 +197,14 @@ export function parseScenario(file: string, text: string): Scenario {
     return step;
   });
 
-  const base = dirname(resolve(file));
   const metadata = isPlainObject(root.metadata) ? root.metadata : {};
   return {
     file,
     name: typeof metadata.name === 'string' ? metadata.name : 'scenario',
-    dirs: (dirs as string[]).map((d) => resolve(base, d)),
+    dirs: folders,
     ...(seed !== undefined ? { seed: seed as number } : {}),
     ...(nodes !== undefined ? { nodes: nodes as number } : {}),
+    ...(speed !== undefined ? { speed: speed as number } : {}),
     steps,
   };
 }
@@ -167,15 +232,43 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const STEP_ACTIONS = ['run', 'keys', 'wait', 'edit', 'caption'] as const;
+
+function parseEdit(
+  raw: unknown,
+  path: (string | number)[],
+  base: string,
+  folders: readonly string[],
+  bad: (p: (string | number)[], d: string) => never,
+): FileEdit {
+  const usage = 'a map with file and either replace and with (text) or patch (a merge patch for the document)';
+  if (!isPlainObject(raw)) return bad(path, usage);
+  if (typeof raw.file !== 'string' || raw.file === '') return bad([...path, 'file'], 'Required value: the manifest file to change, relative to the scenario');
+  const file = resolve(base, raw.file);
+  if (!folders.some((d) => file === d || file.startsWith(d.endsWith(sep) ? d : d + sep))) {
+    bad([...path, 'file'], `must be a file inside one of spec.dirs (${folders.join(', ') || 'none'})`);
+  }
+  if ('patch' in raw) {
+    checkKeys(path, raw, ['file', 'patch'], bad);
+    if (!isPlainObject(raw.patch)) return bad([...path, 'patch'], 'must be a map, e.g. {spec: {replicas: 4}}');
+    return { file, change: { patch: raw.patch } };
+  }
+  checkKeys(path, raw, ['file', 'replace', 'with'], bad);
+  if (typeof raw.replace !== 'string' || raw.replace === '') return bad([...path, 'replace'], `Required value: ${usage}`);
+  if (typeof raw.with !== 'string') return bad([...path, 'with'], 'Required value: the text that replaces it');
+  return { file, change: { replace: raw.replace, with: raw.with } };
+}
+
 export interface Occurrence {
   time: number;
-  step: ScenarioStep;
+  step: RunStep;
 }
 
 /** Every run of every step, in time order; steps due at the same time run in the order they are written. */
 export function occurrences(steps: readonly ScenarioStep[]): Occurrence[] {
   const out: (Occurrence & { index: number })[] = [];
   steps.forEach((step, index) => {
+    if (step.kind !== 'run') return;
     if (step.every === undefined) out.push({ time: step.at, step, index });
     else for (let t = step.at; t <= step.until!; t += step.every) out.push({ time: t, step, index });
   });
@@ -185,4 +278,20 @@ export function occurrences(steps: readonly ScenarioStep[]): Occurrence[] {
 /** The header line before each step's output. */
 export function stepHeader(time: number, run: string): string {
   return `# t=${humanDuration(time)} $ ${run}\n`;
+}
+
+/** `kubedeck run` plays commands only: a dashboard step (keys, wait, edit, caption) needs `kubedeck record`. */
+export function checkHeadless(scenario: Scenario): void {
+  const step = scenario.steps.find((s) => s.kind !== 'run');
+  if (step) {
+    throw new ScenarioError(scenario.file, step.line, step.column, `spec.steps[${step.index}].${step.kind}`, 'a dashboard step: play this scenario with "kubedeck record SCENARIO -o FILE.cast"');
+  }
+}
+
+/** A recording plays its steps one after the other; a repeating command belongs to `kubedeck run`. */
+export function checkRecordable(scenario: Scenario): void {
+  const step = scenario.steps.find((s) => s.kind === 'run' && s.every !== undefined);
+  if (step) {
+    throw new ScenarioError(scenario.file, step.line, step.column, `spec.steps[${step.index}].every`, 'a recording plays its steps in order: repeat the step, or use "kubedeck run" for repeating commands');
+  }
 }

@@ -10,6 +10,8 @@ export interface SessionOptions {
   nodes?: number;
   /** Follow the folders' changes (the dashboard, `get --watch`). */
   watch?: boolean;
+  /** Stamp reloads with simulated time instead of the wall clock (recordings must not depend on the wall clock). */
+  simulatedReloadTimes?: boolean;
 }
 
 export interface Session {
@@ -27,7 +29,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const cluster = createSimulatedCluster({ seed: options.seed ?? 1 });
   // Nodes come first so the first scheduling attempt already sees them (no spurious "0/0 nodes are available").
   if (!(await declaresNodes(options.dirs))) cluster.ensureDefaultNodes(options.nodes ?? DEFAULT_WORKERS);
-  const sync = new ManifestSync(cluster, options.dirs, { watch: options.watch ?? false });
+  const sync = new ManifestSync(cluster, options.dirs, {
+    watch: options.watch ?? false,
+    ...(options.simulatedReloadTimes ? { now: () => new Date(cluster.clock.now()) } : {}),
+  });
   const report = await sync.start();
   cluster.ensureDefaultNodes(options.nodes ?? DEFAULT_WORKERS);
   return { cluster, sync, errors: report.errors, close: () => sync.stop() };

@@ -20,6 +20,8 @@ export interface ManifestSyncOptions extends ApplierOptions, LoadOptions {
   rootPollMs?: number;
   /** Apply but do not watch (a one-shot `kubectl apply -f`). */
   watch?: boolean;
+  /** When a reload happened (default: the wall clock); a recording stamps reloads with simulated time. */
+  now?: () => Date;
 }
 
 export class ManifestSync {
@@ -125,7 +127,7 @@ export class ManifestSync {
       else this.fileErrors.delete(r.file);
     }
     const errors = [...this.folderErrors, ...extra, ...[...this.fileErrors.keys()].sort().flatMap((f) => this.fileErrors.get(f)!)];
-    const report: ReloadReport = { at: new Date(), results, errors };
+    const report: ReloadReport = { at: this.options.now?.() ?? new Date(), results, errors };
     this.lastReport = report;
     if (!this.stopped || results.length > 0) for (const l of this.listeners) l(report);
     return report;

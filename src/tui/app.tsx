@@ -1,6 +1,6 @@
 /** The dashboard's components: they read the controller and draw; one useInput hands every key to the keymap. */
 import { Box, Text, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useSyncExternalStore, type ReactElement } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore, type ReactElement } from 'react';
 import { ACTIONS } from './keymap.js';
 import { keyNames, type InkKey } from './keys.js';
 import { panelById } from './panels.js';
@@ -18,7 +18,36 @@ export const TONE_COLOR: Record<Tone, string | undefined> = {
   terminating: 'magenta',
 };
 
+/**
+ * For the terminal tests only (test/tui/terminal.test.ts, documented in test/faults/README.md), half a second after
+ * the first frame: `KUBEDECK_TEST_CRASH=render` makes a component throw while rendering, `KUBEDECK_TEST_CRASH=timer`
+ * throws from a timer (an uncaught exception outside React).
+ */
+const TEST_CRASH = process.env.KUBEDECK_TEST_CRASH;
+
+function CrashAfterFirstFrame({ mode }: { mode: string }): null {
+  const [crash, setCrash] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (mode === 'timer') throw new Error('KUBEDECK_TEST_CRASH=timer: a timer threw');
+      setCrash(true);
+    }, 500);
+    return () => clearTimeout(timer);
+  }, [mode]);
+  if (crash) throw new Error('KUBEDECK_TEST_CRASH=render: a component failed to render');
+  return null;
+}
+
 export function App({ controller }: { controller: DashboardController }): ReactElement {
+  return (
+    <>
+      {TEST_CRASH && <CrashAfterFirstFrame mode={TEST_CRASH} />}
+      <Dashboard controller={controller} />
+    </>
+  );
+}
+
+function Dashboard({ controller }: { controller: DashboardController }): ReactElement {
   const version = useSyncExternalStore(controller.store.subscribe, controller.store.getVersion);
   const { stdout } = useStdout();
 
@@ -128,7 +157,7 @@ function Header({ controller }: { controller: DashboardController }): ReactEleme
         {manifests && (
           <>
             <Text>  watching </Text>
-            <Text color="cyan">{manifests.dirs.map(shortDir).join(', ') || '(no folders)'}</Text>
+            <Text color="cyan">{(manifests.labels ?? manifests.dirs.map(shortDir)).join(', ') || '(no folders)'}</Text>
             <Text>  </Text>
             {reload ? (
               reload.errors.length > 0 ? (

@@ -19,6 +19,8 @@ export interface SimulatedSessionLike {
   cluster: Cluster;
   sync?: ManifestSync;
   dirs?: readonly string[];
+  /** How the header names the folders (a recording plays copies of them). */
+  dirLabels?: readonly string[];
   close?(): Promise<void>;
 }
 
@@ -59,9 +61,18 @@ function undoPlan(cluster: Cluster, ref: ObjectRef, toRevision?: number): UndoPl
   return { from, to, changes };
 }
 
-export function createSimulatedSource(session: SimulatedSessionLike, options: { speed?: number } = {}): SimulatedSource {
+export interface SimulatedSourceOptions {
+  speed?: number;
+  /** The wall clock the driver reads (a recording supplies its own playback clock). */
+  wallNow?: () => number;
+}
+
+export function createSimulatedSource(session: SimulatedSessionLike, options: SimulatedSourceOptions = {}): SimulatedSource {
   const { cluster, sync } = session;
-  const driver = new RealtimeDriver(cluster, options.speed !== undefined ? { speed: options.speed } : {});
+  const driver = new RealtimeDriver(cluster, {
+    ...(options.speed !== undefined ? { speed: options.speed } : {}),
+    ...(options.wallNow ? { now: options.wallNow } : {}),
+  });
   // Time since the simulation began (virtual time starts at DEFAULT_START), not since the dashboard opened.
   const startedAt = Math.min(DEFAULT_START, cluster.clock.now());
   const lifecycle = () => installNodeLifecycle(cluster);
@@ -120,6 +131,7 @@ export function createSimulatedSource(session: SimulatedSessionLike, options: { 
       ? {
           manifests: {
             dirs: session.dirs ?? [],
+            ...(session.dirLabels ? { labels: session.dirLabels } : {}),
             lastReload() {
               const r = sync.lastReport;
               return r && { at: r.at, applied: r.results.filter((x) => x.errors.length === 0).length, errors: r.errors };

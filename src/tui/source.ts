@@ -88,6 +88,8 @@ export interface SimulationControls {
 /** Watched manifest folders: the last reload and where each object is declared. */
 export interface ManifestSource {
   dirs: readonly string[];
+  /** How the header names the folders (default: relative to the current folder). */
+  labels?: readonly string[];
   lastReload(): { at: Date; applied: number; errors: readonly ManifestError[] } | undefined;
   sourceOf(ref: ObjectRef): { file: string; line: number } | undefined;
 }

@@ -116,7 +116,7 @@ describe('scenario files', () => {
     ['    - at: 1m\n', 'spec.steps[0].run: Required value'],
     ['    - at: 1m\n      run: frobnicate pods\n', 'spec.steps[0].run: unknown command "frobnicate"'],
     ['    - at: 1m\n      run: get pods --colour\n', 'spec.steps[0].run: unknown flag: --colour'],
-    ['    - at: 1m\n      wait: 2s\n      run: get pods\n', 'spec.steps[0].wait: unknown field'],
+    ['    - at: 1m\n      wait: 2s\n      run: get pods\n', 'spec.steps[0].wait: a step does one thing: run and wait go in separate steps'],
     ['    - at: 1m\n      every: 1ms\n      until: 1h\n      run: get pods\n', 'repeats more than 10000 times'],
   ])('rejects %j', (steps, message) => {
     expect(() => parse(steps)).toThrow(message);
