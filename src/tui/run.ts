@@ -1,8 +1,11 @@
 /**
  * `kubedeck [DIR...]`: opens the session, draws the dashboard full screen on the alternate screen, and gives the
- * terminal back as it found it on quit, Ctrl-C, SIGTERM or a crash (the error is printed after).
+ * terminal back as it found it on quit, Ctrl-C, SIGTERM, SIGHUP or a crash (the error is printed after). A terminal
+ * that goes away (a write or read fails with EIO/EPIPE) ends the dashboard too, with exit code 1.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { openSession } from '../cli/session.js';
@@ -25,7 +28,7 @@ export interface DashboardOptions {
 export interface Terminal {
   stdout: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; on?: NodeJS.WriteStream['on']; off?: NodeJS.WriteStream['off'] };
 }
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
@@ -37,6 +40,23 @@ export function editorCommand(editor: string, file: string, line: number): { com
   const base = (command ?? 'vi').split('/').pop()!;
   if (base === 'code' || base === 'codium' || base === 'subl') return { command: command!, args: [...args, '--goto', `${file}:${line}`] };
   return { command: command ?? 'vi', args: [...args, `+${line}`, file] };
+}
+
+/**
+ * Node 20 puts fds 0-2 back in the terminal modes it found them in when it exits, and aborts (exit 134 and a native
+ * stack trace: "Assertion failed" in node::ResetStdio) when that fails, as it does on a terminal that hung up (the
+ * tmux pane or ssh session closed). Newer Node ignores the failure (nodejs/node#58200). A hung-up terminal answers
+ * isatty() false (EIO), and Node skips a descriptor that is closed: close those, as the very last thing.
+ */
+function releaseHungUpTerminal(ttys: readonly number[]): void {
+  for (const fd of ttys) {
+    if (isatty(fd)) continue;
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
 }
 
 export async function runDashboard(options: DashboardOptions, term: Terminal): Promise<0 | 1 | 2> {
@@ -58,26 +78,42 @@ export async function runDashboard(options: DashboardOptions, term: Terminal): P
   });
   const source = createSimulatedSource({ ...session, dirs: options.dirs }, options.speed !== undefined ? { speed: options.speed } : {});
   const { stdout, stdin } = term;
+  const ttys = [0, 1, 2].filter((fd) => isatty(fd));
+  process.once('exit', () => releaseHungUpTerminal(ttys));
 
   let restored = false;
   const restore = () => {
     if (restored) return;
     restored = true;
     try {
-      if (stdin.isTTY) stdin.setRawMode(false);
+      if (stdin.isTTY && !stdin.destroyed) stdin.setRawMode(false);
     } catch {
       // the terminal may be gone already
     }
-    stdout.write(LEAVE_ALT);
+    try {
+      if (!stdout.destroyed) stdout.write(LEAVE_ALT);
+    } catch {
+      // the terminal may be gone already
+    }
   };
 
   let quit!: () => void;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
   let crash: unknown;
   const onCrash = (e: unknown) => {
-    crash = e;
+    crash ??= e;
     quit();
   };
+  // A write to a terminal that went away (tmux pane killed, ssh dropped, stdout closed) fails with EIO or EPIPE, a
+  // read with EIO. Unheard, that error is an uncaught exception, and every later frame another one: quit instead.
+  let lost: Error | undefined;
+  const onStreamError = (e: Error) => {
+    lost ??= e;
+    quit();
+  };
+  const ignore = () => undefined;
+  const streams = [stdout, stdin, term.stderr].filter((s, i, all) => typeof s.on === 'function' && all.indexOf(s) === i) as NodeJS.EventEmitter[];
+  for (const s of streams) s.on('error', onStreamError);
   const onSignal = () => quit();
   const onExit = () => restore();
   process.on('SIGTERM', onSignal);
@@ -129,8 +165,17 @@ export async function runDashboard(options: DashboardOptions, term: Terminal): P
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     process.off('exit', onExit);
+    for (const s of streams) {
+      s.off('error', onStreamError);
+      // A lost terminal fails every write still queued (Ink's last frame, the messages below): let them fail quietly.
+      if (lost) s.on('error', ignore);
+    }
     controller.close();
     await source.close();
+  }
+  if (lost && !crash) {
+    term.stderr.write(`kubedeck: lost the terminal (${lost.message}); the dashboard quit.\n`);
+    return 1;
   }
   if (crash) {
     term.stderr.write(`kubedeck: the dashboard crashed: ${crash instanceof Error ? (crash.stack ?? crash.message) : String(crash)}\n`);
