@@ -32,8 +32,8 @@ export class ScreenEncoder {
     return out;
   }
 
-  /** Leaves the cursor under the last screen, visible, as a program that exits does. */
+  /** Shows the cursor again, on the last row (what comes after a replay starts there, not amid the screen). */
   finish(): string {
-    return `\x1b[${this.rows};1H\r\n\x1b[?25h`;
+    return `\x1b[${this.rows};1H\x1b[?25h`;
   }
 }
