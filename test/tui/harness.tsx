@@ -7,6 +7,7 @@ import { vi } from 'vitest';
 import { openSession } from '../../src/cli/session.js';
 import type { Cluster } from '../../src/engine/cluster.js';
 import { App } from '../../src/tui/app.js';
+import { bytesOf } from '../../src/tui/recording/keyPresses.js';
 import { DashboardController, type ControllerOptions } from '../../src/tui/controller.js';
 import { createSimulatedSource, type SimulatedSource } from '../../src/tui/simulatedSource.js';
 
@@ -16,18 +17,8 @@ vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 export const DEMO = resolve(import.meta.dirname, '../../demo-manifests');
 
-const SEQUENCES: Record<string, string> = {
-  enter: '\r', esc: '\x1b', tab: '\t', 'shift-tab': '\x1b[Z', backspace: '\x7f', space: ' ',
-  up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', pgup: '\x1b[5~', pgdn: '\x1b[6~', home: '\x1b[H', end: '\x1b[F',
-};
-
-/** The raw bytes a terminal sends for a key name (`ctrl-d`, `enter`, `N`). */
-export function sequenceOf(key: string): string {
-  if (SEQUENCES[key]) return SEQUENCES[key];
-  const ctrl = /^ctrl-([a-z])$/.exec(key);
-  if (ctrl) return String.fromCharCode(ctrl[1]!.charCodeAt(0) - 96);
-  return key;
-}
+/** The raw bytes a terminal sends for a key name (`ctrl-d`, `enter`, `N`): the same table recordings type with. */
+export const sequenceOf = bytesOf;
 
 /** Lets Ink parse the input (a lone Esc waits one setImmediate) and draw the frame (a macrotask). */
 export async function frame(): Promise<void> {
