@@ -10,6 +10,7 @@ import { installScheduler } from '../engine/scheduler/index.js';
 import { createSimulatedCluster } from '../engine/simulation.js';
 import { ManifestSync } from '../manifests/index.js';
 import { measure, percentile, type Measurement } from './measure.js';
+import { liveReload } from './liveReload.js';
 import { tuiFrames100k, tuiFrames10k, tuiFrames1k } from './tuiCases.js';
 import { soak } from './soak.js';
 
@@ -31,6 +32,7 @@ export const CASES: Record<string, (o: CaseOptions) => Promise<Measurement>> = {
   'tui-1k': tuiFrames1k,
   'tui-10k': tuiFrames10k,
   'tui-100k': tuiFrames100k,
+  'live-reload': liveReload,
 };
 
 function bigNodes(cluster: Cluster, workers: number): void {
