@@ -11,7 +11,7 @@ import { createSimulatedCluster } from '../engine/simulation.js';
 import { ManifestSync } from '../manifests/index.js';
 import { measure, percentile, type Measurement } from './measure.js';
 import { liveReload } from './liveReload.js';
-import { tuiFrames100k, tuiFrames10k, tuiFrames1k } from './tuiCases.js';
+import { tuiFrames100k, tuiFrames10k, tuiFrames150k, tuiFrames1k } from './tuiCases.js';
 import { soak } from './soak.js';
 
 export interface CaseOptions {
@@ -32,6 +32,7 @@ export const CASES: Record<string, (o: CaseOptions) => Promise<Measurement>> = {
   'tui-1k': tuiFrames1k,
   'tui-10k': tuiFrames10k,
   'tui-100k': tuiFrames100k,
+  'tui-150k': tuiFrames150k,
   'live-reload': liveReload,
 };
 
