@@ -104,7 +104,7 @@ describe('fault-suite regressions: controllers', () => {
 
 describe('fault-suite regressions: apply', () => {
   // Found by the manifest fuzz (FUZZ_CASES=3000, random edit case: lines 93 and 122 of 06-trouble/checkout.yaml
-  // deleted, a tab before line 1): the Service's selector lost `app: checkout` (valid), the Deployment's selector lost
+  // deleted, a tab before line 1; lines 33 and 64 since the file's comment grew): the Service's selector lost `app: checkout` (valid), the Deployment's selector lost
   // `matchLabels:` (invalid). The Service was applied first, then the Deployment refused and the Service restored:
   // a refused file had emptied the Service's endpoints for a moment. Every object is now validated before any write.
   it('a file refused by server-side validation writes nothing, not even to the objects before the invalid one', async () => {
@@ -116,7 +116,7 @@ describe('fault-suite regressions: apply', () => {
     const { mutate } = await import('./support/mutate.js');
     const file = join(DEMO_DIR, '06-trouble/checkout.yaml');
     const good = await readFile(file, 'utf8');
-    const bad = [{ op: 'deleteLine', line: 92 }, { op: 'deleteLine', line: 121 }, { op: 'tab', line: 0 }].reduce((t, m) => mutate(t, m as never), good);
+    const bad = [{ op: 'deleteLine', line: 32 }, { op: 'deleteLine', line: 62 }, { op: 'tab', line: 0 }].reduce((t, m) => mutate(t, m as never), good);
     const cluster = createSimulatedCluster({ seed: 1 });
     cluster.ensureDefaultNodes(3);
     const applier = new Applier(cluster);
