@@ -1,12 +1,14 @@
 /**
  * The built CLI in a real pseudo-terminal (tmux, 120×40), driven as a person would: scale from :deploy, cordon a
- * node, edit a manifest and see it applied, quit and find the terminal restored.
+ * node, edit a manifest and see it applied, quit and find the terminal restored; the session was recorded with
+ * --record, and the cast replays what was on screen.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replay } from './recording/replay.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOCKET = `kubedeck-e2e-${process.pid}`;
@@ -43,7 +45,7 @@ describe.skipIf(!hasTmux)('the dashboard in tmux', () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts/ensure-built.mjs')], { cwd: ROOT, stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'kubedeck-e2e-'));
     cpSync(join(ROOT, 'demo-manifests'), join(dir, 'demo-manifests'), { recursive: true });
-    const command = `cd ${dir} && node ${join(ROOT, 'dist/cli.js')} demo-manifests --speed 100; echo EXIT=$?; sleep 30`;
+    const command = `cd ${dir} && node ${join(ROOT, 'dist/cli.js')} demo-manifests --speed 100 --record session.cast; echo EXIT=$?; sleep 30`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', command);
   }, 180_000); // ensure-built may have to compile
 
@@ -106,5 +108,16 @@ describe.skipIf(!hasTmux)('the dashboard in tmux', () => {
     const s = await waitFor('EXIT=0');
     expect(s).not.toContain('pods(all)');
     expect(tmux('display', '-p', '-t', SESSION, '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+    expect(s).toContain('recorded session.cast; play it with: asciinema play session.cast');
   }, 20_000);
+
+  it('--record wrote the session as a cast that replays what was on screen', async () => {
+    const played = await replay(readFileSync(join(dir, 'session.cast'), 'utf8'));
+    expect(played.cast.header).toMatchObject({ version: 2, width: 120, height: 40 });
+    const seen = (text: string) => played.screens.some((s) => s.screen.join('\n').includes(text));
+    expect(seen('deployment.apps/my-nginx scaled')).toBe(true);
+    expect(seen('node/kubedeck-worker3 cordoned')).toBe(true);
+    expect(played.cast.events.every(([, code, data]) => code !== 'o' || !/[^\r]\n/.test(data))).toBe(true);
+    expect(played.screens.at(-1)!.screen.join('')).not.toContain('pods(all)'); // it ends back on the normal screen
+  });
 });

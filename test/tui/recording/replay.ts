@@ -8,6 +8,8 @@ export interface Replayed {
   at(time?: number): string[];
   /** The screen just before each marker, in order, with the marker's label. */
   markers: { label: string; time: number; screen: string[] }[];
+  /** The screen after each output event. */
+  screens: { time: number; screen: string[] }[];
 }
 
 export async function replay(text: string): Promise<Replayed> {
@@ -35,6 +37,7 @@ export async function replay(text: string): Promise<Replayed> {
   return {
     cast,
     markers,
+    screens,
     at(time = Infinity) {
       let last: string[] = Array.from({ length: height }, () => '');
       for (const s of screens) if (s.time <= time) last = s.screen;
