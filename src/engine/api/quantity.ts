@@ -99,8 +99,29 @@ function normalize(mantissa: bigint, exponent: number, format: QuantityFormat): 
   return { mantissa, exponent, format };
 }
 
+/**
+ * Parsed quantity texts. The same few ("100m", "64Mi") are parsed for every pod, by validation, the scheduler and the
+ * kubelets: a parse is a pure function of the text, so its result (frozen) is kept. Texts that fail are not kept (they
+ * throw again). Cleared when full, so odd inputs cannot grow it without bound.
+ */
+const MEMO_LIMIT = 4096;
+const parsedTexts = new Map<string, ParsedQuantity>();
+const milliTexts = new Map<string, number>();
+const byteTexts = new Map<string, number>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 /** Parses a quantity exactly. Throws QuantityError with the API server's message. */
 export function parseQuantityExact(q: Quantity | number): ParsedQuantity {
+  if (typeof q !== 'string') return parseText(q);
+  return parsedTexts.get(q) ?? remember(parsedTexts, q, Object.freeze(parseText(q)));
+}
+
+function parseText(q: Quantity | number): ParsedQuantity {
   const text = typeof q === 'number' ? numberText(q) : String(q);
   const parts = split(text);
   const { base, exponent, format } = interpretSuffix(parts.suffix);
@@ -144,12 +165,14 @@ function scaledValue(p: ParsedQuantity, scale: number): number {
 
 /** Quantity.MilliValue: CPU in millicores ("500m" -> 500, "1.5" -> 1500, "1" -> 1000). Throws QuantityError. */
 export function parseCpuMillis(q: Quantity | number): number {
-  return scaledValue(parseQuantityExact(q), -3);
+  if (typeof q !== 'string') return scaledValue(parseQuantityExact(q), -3);
+  return milliTexts.get(q) ?? remember(milliTexts, q, scaledValue(parseQuantityExact(q), -3));
 }
 
 /** Quantity.Value: whole base units, rounded up ("128Mi" -> 134217728, "1G" -> 1e9). Throws QuantityError. */
 export function parseBytes(q: Quantity | number): number {
-  return scaledValue(parseQuantityExact(q), 0);
+  if (typeof q !== 'string') return scaledValue(parseQuantityExact(q), 0);
+  return byteTexts.get(q) ?? remember(byteTexts, q, scaledValue(parseQuantityExact(q), 0));
 }
 
 /** -1, 0, 1 as a < b, a == b, a > b (Quantity.Cmp). */

@@ -16,7 +16,18 @@ interface KindTable {
   sorted: string[] | null;
   /** label key -> label value -> object keys: selector lists visit only the objects that can match. */
   labels: Map<string, Map<string, Set<string>>>;
+  /**
+   * The same objects by namespace ('' when cluster-scoped), then name: a lookup hashes two strings the objects already
+   * hold instead of building and hashing `namespace/name`. Objects whose namespace or name contains '/' (never valid,
+   * but the flat key would conflate them) are left out, and while any is stored lookups use the flat map.
+   */
+  byName: Map<string, Map<string, AnyObject>>;
+  slashed: number;
 }
+
+/** Whether `objectKey` could conflate this namespace and name with another pair (or they are not plain strings). */
+const hasSlash = (namespace: unknown, name: unknown): boolean =>
+  typeof name !== 'string' || name.includes('/') || (typeof namespace === 'string' ? namespace.includes('/') : !!namespace);
 
 interface Listener {
   kinds: ReadonlySet<KindName> | null;
@@ -55,7 +66,10 @@ export class ObjectStore {
   }
 
   get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {
-    return this.tables.get(kind)?.objects.get(objectKey(namespace, name)) as KindMap[K] | undefined;
+    const table = this.tables.get(kind);
+    if (!table) return undefined;
+    if (table.slashed > 0 || hasSlash(namespace, name)) return table.objects.get(objectKey(namespace, name)) as KindMap[K] | undefined;
+    return table.byName.get(namespace || '')?.get(name) as KindMap[K] | undefined;
   }
 
   count(kind: KindName): number {
@@ -124,10 +138,10 @@ export class ObjectStore {
     const table = this.table(object.kind as KindName);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
-    if (previous) this.unindex(previous, table, key);
+    if (previous) this.unindex(previous, table, key, previous.metadata.labels === object.metadata.labels, !hasSlash(object.metadata.namespace, object.metadata.name));
     else table.sorted = null;
     table.objects.set(key, object);
-    this.index(object, table, key);
+    this.index(object, table, key, previous !== undefined && previous.metadata.labels === object.metadata.labels);
     this.emit({ type, object });
   }
 
@@ -137,7 +151,7 @@ export class ObjectStore {
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
     const previous = table.objects.get(key);
     if (!previous) return;
-    this.unindex(previous, table, key);
+    this.unindex(previous, table, key, false, false);
     table.objects.delete(key);
     table.sorted = null;
     this.emit({ type: 'DELETED', object: finalVersion });
@@ -205,12 +219,20 @@ export class ObjectStore {
 
   private table(kind: KindName): KindTable {
     let t = this.tables.get(kind);
-    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null, labels: new Map() }));
+    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null, labels: new Map(), byName: new Map(), slashed: 0 }));
     return t;
   }
 
-  private index(o: AnyObject, table: KindTable, key: string): void {
-    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+  /** `sameLabels`: the labels are the object the previous version had (its index entries were kept). */
+  private index(o: AnyObject, table: KindTable, key: string, sameLabels: boolean): void {
+    const namespace = o.metadata.namespace;
+    if (hasSlash(namespace, o.metadata.name)) table.slashed++;
+    else {
+      let names = table.byName.get(namespace || '');
+      if (!names) table.byName.set(namespace || '', (names = new Map()));
+      names.set(o.metadata.name!, o);
+    }
+    if (!sameLabels) for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
       let byValue = table.labels.get(k);
       if (!byValue) table.labels.set(k, (byValue = new Map()));
       let keys = byValue.get(v);
@@ -225,12 +247,20 @@ export class ObjectStore {
     if (o.kind === 'Pod' && o.spec.nodeName) {
       let m = this.podsByNode.get(o.spec.nodeName);
       if (!m) this.podsByNode.set(o.spec.nodeName, (m = new Map()));
-      m.set(objectKey(o.metadata.namespace, o.metadata.name!), o);
+      m.set(key, o);
     }
   }
 
-  private unindex(o: AnyObject, table: KindTable, key: string): void {
-    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+  /** `replacedInPlace`: a version with the same (slash-free) namespace and name takes its place in byName next. */
+  private unindex(o: AnyObject, table: KindTable, key: string, sameLabels: boolean, replacedInPlace: boolean): void {
+    const namespace = o.metadata.namespace;
+    if (hasSlash(namespace, o.metadata.name)) table.slashed--;
+    else if (!replacedInPlace) {
+      const names = table.byName.get(namespace || '');
+      names?.delete(o.metadata.name!);
+      if (names?.size === 0) table.byName.delete(namespace || '');
+    }
+    if (!sameLabels) for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
       const byValue = table.labels.get(k);
       const keys = byValue?.get(v);
       keys?.delete(key);
@@ -244,7 +274,7 @@ export class ObjectStore {
     }
     if (o.kind === 'Pod' && o.spec.nodeName) {
       const m = this.podsByNode.get(o.spec.nodeName);
-      m?.delete(objectKey(o.metadata.namespace, o.metadata.name!));
+      m?.delete(key);
       if (m?.size === 0) this.podsByNode.delete(o.spec.nodeName);
     }
   }
