@@ -67,6 +67,8 @@ export interface FilterPlugin {
 
 export interface NodeScorer {
   score(node: NodeInfo): number;
+  /** Optional: `out[j] = score(nodes[j])` for every node, in one loop the engine can specialise (hundreds of nodes per pod). */
+  scoreAll?(nodes: readonly NodeInfo[], out: Float64Array): void;
   /** Rewrites raw scores (one per feasible node, in order) to 0..100. */
   normalize?(scores: Float64Array, nodes: readonly NodeInfo[]): void;
 }

@@ -134,12 +134,16 @@ export const taintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   preScore(c) {
     const tolerations = preferNoScheduleTolerations(c.pod.spec.tolerations);
+    const score = (n: NodeInfo): number => {
+      const taints = n.preferNoScheduleTaints;
+      let count = 0;
+      for (let i = 0; i < taints.length; i++) if (!tolerationsTolerate(tolerations, taints[i]!)) count++;
+      return count;
+    };
     return {
-      score(n) {
-        const taints = n.preferNoScheduleTaints;
-        let count = 0;
-        for (let i = 0; i < taints.length; i++) if (!tolerationsTolerate(tolerations, taints[i]!)) count++;
-        return count;
+      score,
+      scoreAll(nodes, out) {
+        for (let j = 0; j < nodes.length; j++) out[j] = nodes[j]!.preferNoScheduleTaints.length === 0 ? 0 : score(nodes[j]!);
       },
       normalize: (scores) => defaultNormalize(scores, true),
     };
@@ -163,21 +167,25 @@ export const leastAllocatedScore: ScorePlugin = {
   name: 'NodeResourcesFit',
   preScore(c) {
     const r = c.requests;
+    const score = (n: NodeInfo): number => {
+      let total = 0;
+      let weights = 0;
+      const cpu = leastRequested(n.nonZeroCpu + r.nonZeroCpu, n.allocCpu);
+      if (cpu !== undefined) {
+        total += cpu;
+        weights++;
+      }
+      const mem = leastRequested(n.nonZeroMemory + r.nonZeroMemory, n.allocMemory);
+      if (mem !== undefined) {
+        total += mem;
+        weights++;
+      }
+      return weights === 0 ? 0 : Math.trunc(total / weights);
+    };
     return {
-      score(n) {
-        let total = 0;
-        let weights = 0;
-        const cpu = leastRequested(n.nonZeroCpu + r.nonZeroCpu, n.allocCpu);
-        if (cpu !== undefined) {
-          total += cpu;
-          weights++;
-        }
-        const mem = leastRequested(n.nonZeroMemory + r.nonZeroMemory, n.allocMemory);
-        if (mem !== undefined) {
-          total += mem;
-          weights++;
-        }
-        return weights === 0 ? 0 : Math.trunc(total / weights);
+      score,
+      scoreAll(nodes, out) {
+        for (let j = 0; j < nodes.length; j++) out[j] = score(nodes[j]!);
       },
     };
   },
@@ -194,13 +202,17 @@ export const balancedAllocationScore: ScorePlugin = {
   name: 'NodeResourcesBalancedAllocation',
   preScore(c) {
     const r = c.requests;
+    const score = (n: NodeInfo): number => {
+      // With two resources the standard deviation is half their difference; with one it is zero.
+      if (n.allocCpu <= 0 || n.allocMemory <= 0) return MAX_NODE_SCORE;
+      const cpu = Math.min(1, (n.requestedCpu + r.cpu) / n.allocCpu);
+      const memory = Math.min(1, (n.requestedMemory + r.memory) / n.allocMemory);
+      return Math.trunc((1 - Math.abs((cpu - memory) / 2)) * MAX_NODE_SCORE);
+    };
     return {
-      score(n) {
-        // With two resources the standard deviation is half their difference; with one it is zero.
-        if (n.allocCpu <= 0 || n.allocMemory <= 0) return MAX_NODE_SCORE;
-        const cpu = Math.min(1, (n.requestedCpu + r.cpu) / n.allocCpu);
-        const memory = Math.min(1, (n.requestedMemory + r.memory) / n.allocMemory);
-        return Math.trunc((1 - Math.abs((cpu - memory) / 2)) * MAX_NODE_SCORE);
+      score,
+      scoreAll(nodes, out) {
+        for (let j = 0; j < nodes.length; j++) out[j] = score(nodes[j]!);
       },
     };
   },
@@ -217,7 +229,7 @@ export const imageLocalityScore: ScorePlugin = {
     const total = c.cache.nodeCount();
     const maxThreshold = MAX_CONTAINER_THRESHOLD * images.length;
     // No node has any of the pod's images: every node scores the same (0).
-    if (!images.some((image) => c.cache.imageStates.has(image))) return { score: () => 0 };
+    if (!images.some((image) => c.cache.imageStates.has(image))) return { score: () => 0, scoreAll: (nodes, out) => void out.fill(0, 0, nodes.length) };
     return {
       score(n: NodeInfo) {
         let sum = 0;

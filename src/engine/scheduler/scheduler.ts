@@ -228,12 +228,18 @@ export class Scheduler implements Controller {
     const feasibleAt: number[] = [];
     const start = this.nextStartNodeIndex % total;
     let processed = 0;
+    // The first three filters through call sites of their own (each sees one plugin, so V8 can inline it), then the rest.
+    const f0 = filters[0];
+    const f1 = filters[1];
+    const f2 = filters[2];
     for (let i = 0; i < total && feasible.length < toFind; i++) {
       const n = nodes[(start + i) % total]!;
       let s = 0;
-      for (let k = 0; k < filterCount; k++) {
-        s = filters[k]!(n);
-        if (s !== 0) break;
+      if (filterCount > 0 && (s = f0!(n)) === 0 && filterCount > 1 && (s = f1!(n)) === 0 && filterCount > 2 && (s = f2!(n)) === 0) {
+        for (let k = 3; k < filterCount; k++) {
+          s = filters[k]!(n);
+          if (s !== 0) break;
+        }
       }
       evaluated[processed] = n.id;
       status[processed] = s;
@@ -244,12 +250,20 @@ export class Scheduler implements Controller {
       processed++;
     }
     this.nextStartNodeIndex = (start + processed) % total;
+    const F = feasible.length;
+    // The record's arrays share one buffer (one allocation instead of three: hundreds of bytes each, per pod).
+    const scoreBytes = F > 1 ? F * P : 0;
+    const buffer = new ArrayBuffer(processed * 8 + scoreBytes);
+    const evaluatedCopy = new Int32Array(buffer, 0, processed);
+    evaluatedCopy.set(evaluated.subarray(0, processed));
+    const statusCopy = new Uint32Array(buffer, processed * 4, processed);
+    statusCopy.set(status.subarray(0, processed));
     const common = {
       nodesToFind: toFind,
       nodesEvaluated: processed,
-      feasibleNodes: feasible.length,
-      evaluated: evaluated.slice(0, processed),
-      status: status.slice(0, processed),
+      feasibleNodes: F,
+      evaluated: evaluatedCopy,
+      status: statusCopy,
     };
 
     if (feasible.length === 0) {
@@ -266,8 +280,7 @@ export class Scheduler implements Controller {
       return { node: feasible[0], record: base({ ...common, outcome: 'Scheduled', node: feasible[0]!.name, selected: feasibleAt[0]! }), rejectedBy: new Set() };
     }
 
-    const F = feasible.length;
-    const scores = new Uint8Array(F * P);
+    const scores = new Uint8Array(buffer, processed * 8, scoreBytes);
     if (this.scratchRaw.length < F) {
       this.scratchRaw = new Float64Array(total);
       this.scratchTotals = new Float64Array(total);
@@ -282,7 +295,8 @@ export class Scheduler implements Controller {
         skipped |= 1 << p;
         continue;
       }
-      for (let j = 0; j < F; j++) raw[j] = scorer.score(feasible[j]!);
+      if (scorer.scoreAll) scorer.scoreAll(feasible, raw);
+      else for (let j = 0; j < F; j++) raw[j] = scorer.score(feasible[j]!);
       scorer.normalize?.(raw, feasible);
       const weight = SCORE_PLUGINS[p]!.weight;
       for (let j = 0; j < F; j++) {
