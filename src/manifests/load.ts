@@ -34,10 +34,21 @@ export async function loadFolders(dirs: readonly string[], options: LoadOptions 
   return { files: loaded.filter((f) => !f.missing), errors };
 }
 
+export interface Listing {
+  files: string[];
+  errors: ManifestError[];
+  /**
+   * Folders that exist but could not be read (permission denied, I/O error): what is in them is unknown, not gone,
+   * so a reload must not prune the objects of the files it applied from them before.
+   */
+  unreadable: string[];
+}
+
 /** Absolute paths of the manifest files under `dirs`, depth first in name order, each file once. */
-export async function listManifestFiles(dirs: readonly string[]): Promise<{ files: string[]; errors: ManifestError[] }> {
+export async function listManifestFiles(dirs: readonly string[]): Promise<Listing> {
   const files: string[] = [];
   const errors: ManifestError[] = [];
+  const unreadable: string[] = [];
   const seenFiles = new Set<string>();
   for (const dir of dirs) {
     const root = resolve(dir);
@@ -46,6 +57,7 @@ export async function listManifestFiles(dirs: readonly string[]): Promise<{ file
       info = await stat(root);
     } catch (err) {
       errors.push({ file: root, message: code(err) === 'ENOENT' ? `folder "${dir}" does not exist` : `cannot read folder "${dir}": ${describe(err)}` });
+      if (code(err) !== 'ENOENT') unreadable.push(root);
       continue;
     }
     if (info.isFile()) {
@@ -53,17 +65,22 @@ export async function listManifestFiles(dirs: readonly string[]): Promise<{ file
       seenFiles.add(root);
       continue;
     }
-    await walk(root, new Set(), files, seenFiles, errors);
+    await walk(root, new Set(), { files, errors, unreadable }, seenFiles);
   }
-  return { files, errors };
+  return { files, errors, unreadable };
 }
 
-async function walk(dir: string, ancestors: Set<string>, files: string[], seenFiles: Set<string>, errors: ManifestError[]): Promise<void> {
+async function walk(dir: string, ancestors: Set<string>, listing: Listing, seenFiles: Set<string>): Promise<void> {
+  const { files, errors } = listing;
+  const cannotRead = (err: unknown) => {
+    errors.push({ file: dir, message: `cannot read folder "${dir}": ${describe(err)}` });
+    if (code(err) !== 'ENOENT') listing.unreadable.push(dir);
+  };
   let real: string;
   try {
     real = await realpath(dir);
   } catch (err) {
-    errors.push({ file: dir, message: `cannot read folder "${dir}": ${describe(err)}` });
+    cannotRead(err);
     return;
   }
   if (ancestors.has(real)) {
@@ -74,7 +91,7 @@ async function walk(dir: string, ancestors: Set<string>, files: string[], seenFi
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    errors.push({ file: dir, message: `cannot read folder "${dir}": ${describe(err)}` });
+    cannotRead(err);
     return;
   }
   const inside = new Set(ancestors).add(real);
@@ -93,7 +110,7 @@ async function walk(dir: string, ancestors: Set<string>, files: string[], seenFi
         continue;
       }
     }
-    if (isDir) await walk(full, inside, files, seenFiles, errors);
+    if (isDir) await walk(full, inside, listing, seenFiles);
     else if (isFile && isManifestName(entry.name) && !seenFiles.has(full)) {
       seenFiles.add(full);
       files.push(full);

@@ -99,7 +99,7 @@ export class ManifestSync {
     for (const path of paths) {
       const prefix = path.endsWith(sep) ? path : path + sep;
       for (const file of listing.files) if (file === path || file.startsWith(prefix)) changes.set(file, await this.read(file));
-      const gone = [...(this.isKnown(path) ? [path] : []), ...this.trackedUnder(path)].filter((f) => !listed.has(f));
+      const gone = [...(this.isKnown(path) ? [path] : []), ...this.trackedUnder(path)].filter((f) => !listed.has(f) && !insideAny(f, listing.unreadable));
       for (const file of gone) changes.set(file, { file, removed: true });
     }
     this.folderErrors = listing.errors;
@@ -132,6 +132,10 @@ export class ManifestSync {
     if (!this.stopped || results.length > 0) for (const l of this.listeners) l(report);
     return report;
   }
+}
+
+function insideAny(file: string, folders: readonly string[]): boolean {
+  return folders.some((d) => file.startsWith(d.endsWith(sep) ? d : d + sep));
 }
 
 /** One line for the dashboard: `last reload: 3 files applied` or `2 errors in manifests: <first>`. */

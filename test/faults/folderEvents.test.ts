@@ -6,7 +6,8 @@
  *
  * FUZZ_FS_RUNS (default 6) sets the number of random bursts.
  */
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, chown, mkdir, mkdtemp, readdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
@@ -17,6 +18,8 @@ import { envCount, faultsSeed } from './support/budget.js';
 
 const RUNS = envCount('FUZZ_FS_RUNS', 6);
 const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+const ROOT = join(import.meta.dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cm = (name: string, value = '1') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels: {fuzz: fs}\ndata:\n  v: "${value}"\n`;
 
@@ -104,21 +107,27 @@ describe('folder events through a watching ManifestSync', () => {
     expect(live()).toEqual({});
   });
 
-  it.skipIf(isRoot)('an unreadable file or folder is reported and keeps what it applied until readable again', async () => {
-    await mkdir(join(dir, 'sub'));
-    await writeFile(join(dir, 'a.yaml'), cm('a'));
-    await writeFile(join(dir, 'sub', 'b.yaml'), cm('b'));
-    await startSync();
-    await chmod(join(dir, 'a.yaml'), 0o000);
-    await writeFile(join(dir, 'a.yaml'), cm('a', '2')).catch(() => undefined);
-    const report = await sync.reload([join(dir, 'a.yaml')]);
-    expect(report.errors.map((e) => e.message)).toEqual([`cannot read "${join(dir, 'a.yaml')}": permission denied`]);
-    expect(live()).toEqual({ a: '1', b: '1' });
-    await chmod(join(dir, 'a.yaml'), 0o644);
-    await writeFile(join(dir, 'a.yaml'), cm('a', '3'));
-    await waitFor(() => live()['a'] === '3', 'readable again');
-  });
-  if (isRoot) console.log('folder events: running as root, so the permission-denied case is skipped (root reads everything)');
+  it('an unreadable file or folder is reported and keeps what it applied until readable again', async () => {
+    // Root reads every file whatever its mode: the check runs in a child process as an ordinary user (nobody when
+    // this runs as root, as CI does), on the built dist/.
+    execFileSync(process.execPath, [join(ROOT, 'scripts/ensure-built.mjs')], { stdio: 'pipe' });
+    await chmod(dir, 0o755);
+    if (isRoot) await chown(dir, NOBODY, NOBODY);
+    const child = spawnSync(process.execPath, [join(import.meta.dirname, 'support/unreadableChild.mjs'), join(ROOT, 'dist'), dir], {
+      encoding: 'utf8',
+      ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    });
+    expect(child.stderr).toBe('');
+    const out = JSON.parse(child.stdout) as Record<string, unknown>;
+    expect(out.uid).not.toBe(0);
+    expect(out.start).toEqual({ a: '1', b: '1' });
+    expect(out.fileDenied).toEqual([`cannot read "${join(dir, 'a.yaml')}": permission denied`]);
+    expect(out.afterFileDenied).toEqual({ a: '1', b: '1' });
+    expect(out.folderDenied).toEqual([`cannot read folder "${join(dir, 'sub')}": permission denied`, `cannot read "${join(dir, 'a.yaml')}": permission denied`]);
+    expect(out.afterFolderDenied).toEqual({ a: '1', b: '1' });
+    expect(out.readable).toEqual([]);
+    expect(out.afterReadable).toEqual({ a: '3', b: '1' });
+  }, 120_000);
 
   it('symlink loops and broken symlinks are reported without hanging; other files still apply', async () => {
     await mkdir(join(dir, 'sub'));
