@@ -39,6 +39,26 @@ const SCORERS: readonly ScorePlugin[] = [
   balancedAllocationScore, imageLocalityScore,
 ];
 
+/**
+ * Space for verdict records' arrays, carved from 64 kB slabs: an ArrayBuffer of its own per pod cost more than the
+ * rest of building the record. A slab is freed once none of its records is kept in full (bound pods' records are
+ * summarized into arrays of their own after `fullVerdicts` newer ones).
+ */
+const SLAB_BYTES = 64 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function recordSpace(bytes: number): { buffer: ArrayBuffer; offset: number } {
+  if (bytes > SLAB_BYTES / 4) return { buffer: new ArrayBuffer(bytes), offset: 0 };
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const offset = slabUsed;
+  slabUsed += (bytes + 7) & ~7;
+  return { buffer: slab, offset };
+}
+
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE = 5;
 
@@ -253,10 +273,10 @@ export class Scheduler implements Controller {
     const F = feasible.length;
     // The record's arrays share one buffer (one allocation instead of three: hundreds of bytes each, per pod).
     const scoreBytes = F > 1 ? F * P : 0;
-    const buffer = new ArrayBuffer(processed * 8 + scoreBytes);
-    const evaluatedCopy = new Int32Array(buffer, 0, processed);
+    const { buffer, offset } = recordSpace(processed * 8 + scoreBytes);
+    const evaluatedCopy = new Int32Array(buffer, offset, processed);
     evaluatedCopy.set(evaluated.subarray(0, processed));
-    const statusCopy = new Uint32Array(buffer, processed * 4, processed);
+    const statusCopy = new Uint32Array(buffer, offset + processed * 4, processed);
     statusCopy.set(status.subarray(0, processed));
     const common = {
       nodesToFind: toFind,
@@ -280,7 +300,7 @@ export class Scheduler implements Controller {
       return { node: feasible[0], record: base({ ...common, outcome: 'Scheduled', node: feasible[0]!.name, selected: feasibleAt[0]! }), rejectedBy: new Set() };
     }
 
-    const scores = new Uint8Array(buffer, processed * 8, scoreBytes);
+    const scores = new Uint8Array(buffer, offset + processed * 8, scoreBytes);
     if (this.scratchRaw.length < F) {
       this.scratchRaw = new Float64Array(total);
       this.scratchTotals = new Float64Array(total);
@@ -321,11 +341,12 @@ export class Scheduler implements Controller {
       }
     }
     const node = feasible[chosen]!;
-    return {
-      node,
-      record: base({ ...common, outcome: 'Scheduled', node: node.name, scores, skipped, selected: feasibleAt[chosen]! }),
-      rejectedBy: new Set(),
+    // What base({ ...common, outcome, node, scores, skipped, selected }) gives (same keys, same order), built at once.
+    const record: AttemptRecord = {
+      at, attempts, outcome: 'Scheduled', nodesTotal: total, nodesToFind: toFind, nodesEvaluated: processed, feasibleNodes: F,
+      evaluated: evaluatedCopy, status: statusCopy, scores, skipped, selected: feasibleAt[chosen]!, detail: 'full', node: node.name,
     };
+    return { node, record, rejectedBy: new Set() };
   }
 
   private bind(qp: QueuedPod, nodeName: string): void {
