@@ -3,6 +3,9 @@
 /** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const HEX = '0123456789abcdef';
+const HEX_CODES = Uint8Array.from(HEX, (ch) => ch.charCodeAt(0));
+const DASH = '-'.charCodeAt(0);
+const UUID_CODES = new Uint8Array(36);
 
 export class SeededRandom {
   private state: number;
@@ -34,14 +37,26 @@ export class SeededRandom {
     return s;
   }
 
-  /** A random (version 4) UUID drawn from this source. */
+  /**
+   * A random (version 4) UUID drawn from this source: the variant digit first, then the 30 random hex digits in
+   * order. Built from character codes (every object and event gets one: concatenating 36 one-character strings cost
+   * more than drawing them).
+   */
   uuid(): string {
-    const hex = (n: number) => {
-      let out = '';
-      for (let i = 0; i < n; i++) out += HEX[this.int(16)];
-      return out;
-    };
-    const variant = (8 + this.int(4)).toString(16);
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+    const variant = 8 + this.int(4);
+    const c = UUID_CODES;
+    let k = 0;
+    for (let i = 0; i < 8; i++) c[k++] = HEX_CODES[this.int(16)]!;
+    c[k++] = DASH;
+    for (let i = 0; i < 4; i++) c[k++] = HEX_CODES[this.int(16)]!;
+    c[k++] = DASH;
+    c[k++] = HEX_CODES[4]!;
+    for (let i = 0; i < 3; i++) c[k++] = HEX_CODES[this.int(16)]!;
+    c[k++] = DASH;
+    c[k++] = HEX_CODES[variant]!;
+    for (let i = 0; i < 3; i++) c[k++] = HEX_CODES[this.int(16)]!;
+    c[k++] = DASH;
+    for (let i = 0; i < 12; i++) c[k++] = HEX_CODES[this.int(16)]!;
+    return String.fromCharCode.apply(null, c as unknown as number[]);
   }
 }
