@@ -21,8 +21,14 @@ interface KindTable {
    * hold instead of building and hashing `namespace/name`. Objects whose namespace or name contains '/' (never valid,
    * but the flat key would conflate them) are left out, and while any is stored lookups use the flat map.
    */
-  byName: Map<string, Map<string, AnyObject>>;
+  byName: Map<string, Map<string, NameEntry>>;
   slashed: number;
+}
+
+/** An object and its flat key (kept, so a write of a stored name neither rebuilds nor rehashes the key). */
+interface NameEntry {
+  key: string;
+  object: AnyObject;
 }
 
 /** Whether `objectKey` could conflate this namespace and name with another pair (or they are not plain strings). */
@@ -69,7 +75,7 @@ export class ObjectStore {
     const table = this.tables.get(kind);
     if (!table) return undefined;
     if (table.slashed > 0 || hasSlash(namespace, name)) return table.objects.get(objectKey(namespace, name)) as KindMap[K] | undefined;
-    return table.byName.get(namespace || '')?.get(name) as KindMap[K] | undefined;
+    return table.byName.get(namespace || '')?.get(name)?.object as KindMap[K] | undefined;
   }
 
   count(kind: KindName): number {
@@ -136,9 +142,20 @@ export class ObjectStore {
   put(type: Exclude<WatchEventType, 'DELETED'>, object: AnyObject): void {
     if (freezeObjects) deepFreeze(object);
     const table = this.table(object.kind as KindName);
-    const key = objectKey(object.metadata.namespace, object.metadata.name!);
-    const previous = table.objects.get(key);
-    if (previous) this.unindex(previous, table, key, previous.metadata.labels === object.metadata.labels, !hasSlash(object.metadata.namespace, object.metadata.name));
+    const { namespace, name } = object.metadata;
+    const plain = !hasSlash(namespace, name);
+    let key: string;
+    let previous: AnyObject | undefined;
+    if (plain && table.slashed === 0) {
+      // byName mirrors the flat map exactly here: the previous version and its key without building the key.
+      const entry = table.byName.get(namespace || '')?.get(name!);
+      previous = entry?.object;
+      key = entry ? entry.key : objectKey(namespace, name!);
+    } else {
+      key = objectKey(namespace, name!);
+      previous = table.objects.get(key);
+    }
+    if (previous) this.unindex(previous, table, key, previous.metadata.labels === object.metadata.labels, plain);
     else table.sorted = null;
     table.objects.set(key, object);
     this.index(object, table, key, previous !== undefined && previous.metadata.labels === object.metadata.labels);
@@ -230,7 +247,9 @@ export class ObjectStore {
     else {
       let names = table.byName.get(namespace || '');
       if (!names) table.byName.set(namespace || '', (names = new Map()));
-      names.set(o.metadata.name!, o);
+      const entry = names.get(o.metadata.name!);
+      if (entry) entry.object = o;
+      else names.set(o.metadata.name!, { key, object: o });
     }
     if (!sameLabels) for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
       let byValue = table.labels.get(k);
