@@ -65,8 +65,17 @@ export class EventRecorder {
 
   /** Like the UnixNano hex suffix real recorders use, but from virtual time and a counter, so it is reproducible. */
   private uniqueSuffix(): string {
-    return (BigInt(this.clock.now()) * 1_000_000n + BigInt(this.seq++ % 1_000_000)).toString(16);
+    const now = this.clock.now();
+    // Many events share a virtual instant: its scaled value is kept.
+    if (now !== this.suffixAt) {
+      this.suffixBase = BigInt(now) * 1_000_000n;
+      this.suffixAt = now;
+    }
+    return (this.suffixBase + BigInt(this.seq++ % 1_000_000)).toString(16);
   }
+
+  private suffixAt = NaN;
+  private suffixBase = 0n;
 
   private scheduleExpiry(key: string, namespace: string, name: string): void {
     const check = () => {

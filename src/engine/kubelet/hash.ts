@@ -6,11 +6,19 @@
 /** FNV-1a over the parts, finished with a murmur3 mix so nearby keys spread. */
 export function hash32(seed: number, ...parts: readonly (string | number)[]): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (const part of parts) {
-    const s = String(part);
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ 0x1f, 0x01000193); // separator, so ('ab','c') differs from ('a','bc')
-  }
+  for (const part of parts) h = fnvPart(h, part);
+  return finish(h);
+}
+
+/** One part into the FNV-1a state, then the separator, so ('ab','c') differs from ('a','bc'). */
+function fnvPart(h: number, part: string | number): number {
+  const s = String(part);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ 0x1f, 0x01000193);
+}
+
+/** The murmur3 finalizer, as an unsigned 32-bit number. */
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -31,7 +39,10 @@ export function between(min: number, max: number, seed: number, ...parts: readon
 
 /** `length` lowercase hex digits (container ids, image digests). */
 export function hexId(length: number, seed: number, ...parts: readonly (string | number)[]): string {
+  // hash32(seed, ...parts, i) for i = 0, 1, ...: the state after `parts` is the same for every i, so it is taken once.
+  let prefix = (0x811c9dc5 ^ seed) >>> 0;
+  for (const part of parts) prefix = fnvPart(prefix, part);
   let out = '';
-  for (let i = 0; out.length < length; i++) out += hash32(seed, ...parts, i).toString(16).padStart(8, '0');
+  for (let i = 0; out.length < length; i++) out += finish(fnvPart(prefix, i)).toString(16).padStart(8, '0');
   return out.slice(0, length);
 }
