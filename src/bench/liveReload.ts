@@ -84,6 +84,9 @@ const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''
 export async function liveReload({ quick }: CaseOptions): Promise<Measurement> {
   const saves = quick ? 10 : 100;
   process.env.NODE_ENV = 'production';
+  // Colours as in a terminal (chalk reads this when Ink loads; the bench's stdout is a pipe, which gets none), so the
+  // frames are the ones a terminal gets (see tuiCases.ts).
+  process.env.FORCE_COLOR = '3';
   const [{ render }, { createElement }, { App }, { DashboardController }, { createSimulatedSource }, { openSession }] = await Promise.all([
     import('ink'),
     import('react'),

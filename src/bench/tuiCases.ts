@@ -98,6 +98,10 @@ function heapAfterGc(): number {
 
 async function dashboardBench(pods: number): Promise<Measurement> {
   process.env.NODE_ENV = 'production';
+  // Colours as in a terminal (chalk reads this when Ink loads; the bench's stdout is a pipe, which gets none). Without
+  // them the cursor is invisible: moving it within the page draws the same text, Ink writes nothing, and a scroll key
+  // waited for the 2 s no-frame timeout.
+  process.env.FORCE_COLOR = '3';
   const [{ render }, { createElement }, { App }, { DashboardController }, { createSimulatedSource }] = await Promise.all([
     import('ink'),
     import('react'),
