@@ -107,6 +107,38 @@ export interface ControllerOptions {
   namespace?: string | undefined;
 }
 
+/** Pods per phase, kept from the watch (the header shows them every frame; counting 150,000 pods each time is not free). */
+class PodPhaseTally {
+  readonly counts = { Running: 0, Pending: 0, Failed: 0 };
+  private readonly phases = new Map<string, string>();
+  readonly stop: () => void;
+
+  constructor(reader: DashboardSource['reader']) {
+    for (const p of reader.list('Pod')) this.set(key(p), phaseOf(p));
+    this.stop = reader.watch({ kinds: ['Pod'] }, ({ type, object }) => this.set(key(object), type === 'DELETED' ? undefined : phaseOf(object)));
+    function key(o: AnyObject): string {
+      return `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+    }
+  }
+
+  private set(key: string, phase: string | undefined): void {
+    const old = this.phases.get(key);
+    if (old === phase) return;
+    if (old !== undefined) this.bump(old, -1);
+    if (phase === undefined) this.phases.delete(key);
+    else {
+      this.phases.set(key, phase);
+      this.bump(phase, 1);
+    }
+  }
+
+  private bump(phase: string, by: number): void {
+    if (phase === 'Running' || phase === 'Pending' || phase === 'Failed') this.counts[phase] += by;
+  }
+}
+
+const phaseOf = (p: AnyObject): string => (p as Pod).status?.phase ?? 'Pending';
+
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 20;
 const TOAST_MS = 4000;
@@ -178,7 +210,8 @@ export class DashboardController {
   /** Column widths of the current view, by column name. */
   private readonly widths = new Map<string, number>();
   private widthsView: ListScreen | undefined;
-  private summaryMemo: { version: number; summary: Summary } | undefined;
+  private summaryMemo: { version: number; summary: Omit<Summary, 'running' | 'pending' | 'failed'> } | undefined;
+  private podPhases: PodPhaseTally | undefined;
   private frameMemo: { version: number; screen: ListScreen; columns: number; rows: number; frame: ListFrame } | undefined;
   quitting = false;
 
@@ -197,6 +230,8 @@ export class DashboardController {
 
   close(): void {
     this.store.close();
+    this.lists.close();
+    this.podPhases?.stop();
   }
 
   // ---------- what is on screen ----------
@@ -252,32 +287,28 @@ export class DashboardController {
   }
 
   summary(): Summary {
-    const version = this.store.dataVersion(['Node', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet']);
-    if (this.summaryMemo?.version === version) return this.summaryMemo.summary;
-    const r = this.source.reader;
-    const nodes = r.list('Node');
-    const s: Summary = { nodes: nodes.length, nodesReady: 0, running: 0, pending: 0, failed: 0, progressing: 0, stuck: 0 };
-    for (const n of nodes) if (n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) s.nodesReady++;
-    for (const p of r.list('Pod')) {
-      const phase = p.status?.phase ?? 'Pending';
-      if (phase === 'Running') s.running++;
-      else if (phase === 'Pending') s.pending++;
-      else if (phase === 'Failed') s.failed++;
-    }
-    for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'] as const) {
-      for (const w of r.list(kind)) {
-        const st = w.status as { observedGeneration?: number; conditions?: { type: string; status: string }[] } | undefined;
-        if (st?.conditions?.some((c) => c.type === 'Progressing' && c.status === 'False')) {
-          s.stuck++;
-          continue;
+    const version = this.store.dataVersion(['Node', 'Deployment', 'StatefulSet', 'DaemonSet']);
+    const pods = (this.podPhases ??= new PodPhaseTally(this.source.reader)).counts;
+    if (this.summaryMemo?.version !== version) {
+      const r = this.source.reader;
+      const nodes = r.list('Node');
+      const s = { nodes: nodes.length, nodesReady: 0, progressing: 0, stuck: 0 };
+      for (const n of nodes) if (n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) s.nodesReady++;
+      for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'] as const) {
+        for (const w of r.list(kind)) {
+          const st = w.status as { observedGeneration?: number; conditions?: { type: string; status: string }[] } | undefined;
+          if (st?.conditions?.some((c) => c.type === 'Progressing' && c.status === 'False')) {
+            s.stuck++;
+            continue;
+          }
+          const counts = replicaCounts(w);
+          const stale = (st?.observedGeneration ?? 0) < (w.metadata.generation ?? 0);
+          if (stale || counts.updated < counts.desired || counts.available < counts.desired) s.progressing++;
         }
-        const counts = replicaCounts(w);
-        const stale = (st?.observedGeneration ?? 0) < (w.metadata.generation ?? 0);
-        if (stale || counts.updated < counts.desired || counts.available < counts.desired) s.progressing++;
       }
+      this.summaryMemo = { version, summary: s };
     }
-    this.summaryMemo = { version, summary: s };
-    return s;
+    return { ...this.summaryMemo.summary, running: pods.Running, pending: pods.Pending, failed: pods.Failed };
   }
 
   hints(): { key: string; hint: string }[] {

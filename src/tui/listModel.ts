@@ -2,9 +2,15 @@
  * A resource list as the dashboard shows it: kubectl's rows, filtered and sorted over every object, then cells with
  * fresh ages and the dashboard's extra columns for the visible rows only. Rows are cached per object (the store
  * replaces an object on every change), so a key press over 10,000 pods does not re-print 10,000 rows.
+ *
+ * Once a list is computed it follows the cluster's watch: a few changed objects are moved, added or removed in the
+ * sorted result (a binary search each) instead of listing, filtering and sorting every object again, and typing a
+ * longer plain-text filter narrows the previous rows. Both give exactly the rows a full computation would.
  */
-import type { AnyObject } from '../engine/api/types.js';
-import type { ListOptions } from '../engine/client.js';
+import { kindInfo } from '../engine/api/kinds.js';
+import type { AnyObject, KindName } from '../engine/api/types.js';
+import type { ListOptions, WatchEvent } from '../engine/client.js';
+import { fromLabelSelector, matches, matchesFields, parseFieldSelector, parseSelector } from '../engine/selectors.js';
 import { printerFor } from '../printers/index.js';
 import type { DashboardSource } from './source.js';
 import type { ResourceView, Scope, Tone } from './views.js';
@@ -71,9 +77,37 @@ interface RowEntry {
   key: string;
 }
 
+/** Above this many changes since the last computation (or a tenth of the rows), listing again is cheaper. */
+const MAX_INCREMENTAL = 2_000;
+/** Lists kept up to date at once: the current view and the few it came from (a view switch back is instant). */
+const MEMOS = 6;
+
+interface Computed {
+  result: ComputedList;
+  /** Whether an object of the view's kind belongs in the rows (namespace, scope, selectors, filter). */
+  accept: (o: AnyObject) => boolean;
+  compare: (a: AnyObject, b: AnyObject) => number;
+  /** The filter text of each row, aligned with `result.objects`. */
+  texts: string[];
+}
+
+interface Memo extends Computed {
+  key: string;
+  /** The query minus its filter, to recognise a narrowed filter. */
+  base: string;
+  version: number;
+  query: ListQuery;
+  /** Changes to the view's kind since `version`; undefined when too many to replay. */
+  changes: WatchEvent[] | undefined;
+  /** Rows by namespace/name, built on the first incremental update. */
+  byKey?: Map<string, AnyObject>;
+}
+
 export class ListModel {
   private readonly rowCache = new WeakMap<object, RowEntry>();
-  private memo: { key: string; version: number; query: ListQuery; result: ComputedList } | undefined;
+  /** Least recently used first. */
+  private readonly memos = new Map<string, Memo>();
+  private readonly watches = new Map<KindName, () => void>();
 
   constructor(private readonly source: DashboardSource) {}
 
@@ -99,14 +133,139 @@ export class ListModel {
   }
 
   compute(query: ListQuery, dataVersion: number): ComputedList {
-    const key = `${query.view.id}|${query.namespace ?? '*'}|${query.scope?.label ?? ''}|${query.filter}|${query.sort?.by ?? ''}|${query.sort?.desc ?? ''}`;
-    if (this.memo && this.memo.key === key && this.memo.version === dataVersion && this.memo.query.scope === query.scope) return this.memo.result;
-    const result = this.computeFresh(query);
-    this.memo = { key, version: dataVersion, query, result };
-    return result;
+    const base = `${query.view.id}|${query.namespace ?? '*'}|${query.scope?.label ?? ''}|${query.sort?.by ?? ''}|${query.sort?.desc ?? ''}`;
+    const key = `${base}|${query.filter}`;
+    const memo = this.memos.get(key);
+    if (memo) {
+      this.memos.delete(key);
+      if (memo.query.scope === query.scope) {
+        const limit = Math.max(MAX_INCREMENTAL / 10, Math.min(MAX_INCREMENTAL, memo.result.objects.length / 10));
+        const current = memo.version === dataVersion || (memo.changes !== undefined && memo.changes.length <= limit && this.applyChanges(memo));
+        if (current) {
+          memo.version = dataVersion;
+          this.memos.set(key, memo);
+          return memo.result;
+        }
+      }
+      this.release(memo);
+    }
+    let computed: Computed | undefined;
+    for (const m of [...this.memos.values()].reverse()) {
+      if (m.base === base && m.query.scope === query.scope && m.version === dataVersion && m.changes?.length === 0) computed = this.narrow(m, query);
+      if (computed) break;
+    }
+    computed ??= this.computeFresh(query);
+    this.memos.set(key, { ...computed, key, base, version: dataVersion, query, changes: [] });
+    this.follow(query.view.kind);
+    while (this.memos.size > MEMOS) {
+      // Filtered lists go first: the unfiltered one is what every filter narrows, and what Esc comes back to.
+      const all = [...this.memos.values()];
+      const victim = all.find((m) => m.query.filter.trim() !== '') ?? all[0]!;
+      this.memos.delete(victim.key);
+      this.release(victim);
+    }
+    return computed.result;
   }
 
-  private computeFresh(query: ListQuery): ComputedList {
+  /** Stops following the cluster. */
+  close(): void {
+    for (const stop of this.watches.values()) stop();
+    this.watches.clear();
+    this.memos.clear();
+  }
+
+  /** One watch per kind feeds the changes of every kept list of that kind. */
+  private follow(kind: KindName): void {
+    if (this.watches.has(kind)) return;
+    const stop = this.source.reader.watch({ kinds: [kind] }, (e) => {
+      for (const m of this.memos.values()) {
+        if (m.query.view.kind !== kind || !m.changes) continue;
+        if (m.changes.length >= MAX_INCREMENTAL) m.changes = undefined;
+        else m.changes.push(e);
+      }
+    });
+    this.watches.set(kind, stop);
+  }
+
+  /** Stops the kind's watch when no kept list needs it. */
+  private release(gone: Memo): void {
+    const kind = gone.query.view.kind;
+    if ([...this.memos.values()].some((m) => m.query.view.kind === kind)) return;
+    this.watches.get(kind)?.();
+    this.watches.delete(kind);
+  }
+
+  /** Moves the memo's rows through its changes; false when one cannot be placed (then everything is listed again). */
+  private applyChanges(memo: Memo): boolean {
+    if (memo.result.error) return false;
+    const objects = memo.result.objects.slice();
+    const texts = memo.texts.slice();
+    const byKey = (memo.byKey ??= new Map(objects.map((o) => [rowKey(o), o])));
+    const now = this.source.now();
+    for (const { type, object } of memo.changes ?? []) {
+      const k = rowKey(object);
+      const old = byKey.get(k);
+      if (old) {
+        const i = lowerBound(objects, old, memo.compare);
+        if (objects[i] !== old) {
+          memo.byKey = undefined;
+          return false;
+        }
+        objects.splice(i, 1);
+        texts.splice(i, 1);
+        byKey.delete(k);
+      }
+      if (type !== 'DELETED' && memo.accept(object)) {
+        const i = lowerBound(objects, object, memo.compare);
+        objects.splice(i, 0, object);
+        texts.splice(i, 0, this.entry(memo.query.view, object, now).text);
+        byKey.set(k, object);
+      }
+    }
+    memo.result = { objects };
+    memo.texts = texts;
+    memo.changes = [];
+    return true;
+  }
+
+  /**
+   * The rows of `query` from those of `m`, which differs only by its filter: any filter narrows no filter, and a
+   * longer plain text narrows a shorter one. Undefined when the filter is of another shape (then list again).
+   */
+  private narrow(m: Memo, query: ListQuery): Computed | undefined {
+    if (m.result.error) return undefined;
+    const before = m.query.filter.trim().toLowerCase();
+    const after = query.filter.trim().toLowerCase();
+    const literal = (t: string) => t !== '' && !/[.*+?^${}()|[\]\\!]/.test(t) && !t.startsWith('-l');
+    if (before !== '' && !(literal(before) && literal(after) && after.includes(before))) return undefined;
+    const filter = parseFilter(query.filter);
+    let keep: (o: AnyObject, text: string) => boolean;
+    if (filter.labelSelector !== undefined) {
+      let selector;
+      try {
+        selector = parseSelector(filter.labelSelector);
+      } catch {
+        return undefined;
+      }
+      keep = (o) => matches(selector, o.metadata.labels);
+    } else if (filter.test) {
+      const test = filter.test;
+      keep = (_, text) => test(text);
+    } else return before === '' ? { result: m.result, accept: m.accept, compare: m.compare, texts: m.texts } : undefined;
+    const objects: AnyObject[] = [];
+    const texts: string[] = [];
+    m.result.objects.forEach((o, i) => {
+      if (keep(o, m.texts[i]!)) {
+        objects.push(o);
+        texts.push(m.texts[i]!);
+      }
+    });
+    const now = () => this.source.now();
+    const accept = (o: AnyObject) => m.accept(o) && keep(o, this.entry(query.view, o, now()).text);
+    return { result: { objects }, accept, compare: m.compare, texts };
+  }
+
+  private computeFresh(query: ListQuery): Computed {
     const { view, scope } = query;
     const now = this.source.now();
     const filter = parseFilter(query.filter);
@@ -133,8 +292,29 @@ export class ListModel {
     order.sort(comparator(query.sort, objects, entries, columns));
     const result: ComputedList = { objects: order.map((i) => objects[i]!) };
     if (error) result.error = error;
+    const texts = order.map((i) => entries[i]!.text);
     entries = [];
-    return result;
+    const entryOf = (o: AnyObject) => this.entry(view, o, this.source.now());
+    const compare = (a: AnyObject, b: AnyObject) => comparator(query.sort, [a, b], [entryOf(a), entryOf(b)], columns)(0, 1);
+    return { result, accept: this.acceptor(query, filter, entryOf), compare, texts };
+  }
+
+  /** The full computation's tests for one object: namespace, scope, selectors, filter. */
+  private acceptor(query: ListQuery, filter: ParsedFilter, entryOf: (o: AnyObject) => RowEntry): (o: AnyObject) => boolean {
+    const { view, scope } = query;
+    const namespace = kindInfo(view.kind)?.namespaced === false ? undefined : (scope?.namespace ?? query.namespace);
+    const fields = scope?.fieldSelector ? parseFieldSelector(scope.fieldSelector) : [];
+    const selector = (s: Scope['labelSelector'] | undefined) => (s === undefined ? undefined : typeof s === 'string' ? parseSelector(s) : fromLabelSelector(s));
+    const scopeLabels = selector(scope?.labelSelector);
+    const filterLabels = filter.labelSelector !== undefined ? selector(filter.labelSelector) : undefined;
+    const test = filter.test;
+    return (o) =>
+      (namespace === undefined || o.metadata.namespace === namespace) &&
+      (fields.length === 0 || matchesFields(fields, o)) &&
+      (scopeLabels === undefined || matches(scopeLabels, o.metadata.labels)) &&
+      (filterLabels === undefined || matches(filterLabels, o.metadata.labels)) &&
+      (!scope?.match || scope.match(o)) &&
+      (!test || test(entryOf(o).text));
   }
 
   private listWithSelectors(view: ResourceView, options: ListOptions, scopeSelector: Scope['labelSelector'], filterSelector: string | undefined): AnyObject[] {
@@ -166,6 +346,20 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], entries: RowEn
   }
   const statusCol = ['STATUS', 'READY', 'TYPE', 'COMPLETIONS'].map((c) => columns.indexOf(c)).find((i) => i >= 0) ?? -1;
   return (a, b) => sign * ((statusCol >= 0 ? cmp(entries[a]!.cells[statusCol]!, entries[b]!.cells[statusCol]!) : 0) || byName(a, b));
+}
+
+const rowKey = (o: AnyObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+/** The first index whose object does not sort before `o`. */
+function lowerBound(objects: readonly AnyObject[], o: AnyObject, compare: (a: AnyObject, b: AnyObject) => number): number {
+  let lo = 0;
+  let hi = objects.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(objects[mid]!, o) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Code-unit order, as Go sorts strings (and much faster than localeCompare over 100,000 rows). */
