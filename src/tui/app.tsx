@@ -233,14 +233,20 @@ const fit = (text: string, width: number): string => (text.length > width ? `${t
 const MARK_ON = '\x1b[1;36m';
 const MARK_OFF = '\x1b[22;39m';
 
-/** One row is one string (cells padded, change marks in cyan): Ink measures and styles one text node per line. */
+/**
+ * One row is one string (cells padded, change marks in cyan): Ink measures and styles one text node per line. In a
+ * terminal without colours (NO_COLOR, TERM=dumb) the highlight bar would not show, so a `>` gutter marks the row.
+ */
 function ListTable({ controller, screen }: { controller: DashboardController; screen: ListScreen }): ReactElement {
   const frame = controller.listFrame(screen);
-  const width = controller.size.columns;
+  const { stdout } = useStdout();
+  const gutter = stdout.hasColors?.() === false;
+  const width = controller.size.columns - (gutter ? 2 : 0);
+  const lead = (selected: boolean) => (gutter ? (selected ? '> ' : '  ') : '');
   const header = fit(frame.columns.map((c) => `${c.name.padEnd(c.width)}  `).join(''), width).trimEnd();
   return (
     <Box flexDirection="column">
-      <Text bold>{header}</Text>
+      <Text bold>{lead(false) + header}</Text>
       {frame.error && <Text color="red">{fit(frame.error, width)}</Text>}
       {frame.rows.length === 0 && (
         <Text dimColor>{screen.filter ? `No ${frame.view.title.toLowerCase()} match the filter "${screen.filter}" (Esc clears it).` : `No ${frame.view.title.toLowerCase()} here${controller.namespace && !screen.scope ? ` in namespace ${controller.namespace} (0: all namespaces)` : ''}.`}</Text>
@@ -260,7 +266,7 @@ function ListTable({ controller, screen }: { controller: DashboardController; sc
         const color = TONE_COLOR[row.tone];
         return (
           <Text key={row.key} color={row.selected ? 'black' : color} backgroundColor={row.selected ? (color ?? 'cyan') : undefined}>
-            {text}
+            {lead(row.selected) + text}
           </Text>
         );
       })}

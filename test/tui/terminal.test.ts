@@ -119,6 +119,17 @@ describe.skipIf(!hasTmux)('the terminal comes back usable', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('without colours (NO_COLOR) a ">" gutter shows the selected row, and it follows the cursor', async () => {
+    const s = await start({ env: 'NO_COLOR=1' });
+    const first = await waitFor(s.session, /^> default\s/m);
+    expect(first).toMatch(/^ {2}NAMESPACE\s+NAME/m);
+    tmux('send-keys', '-t', s.session, 'j');
+    const moved = await waitFor(s.session, /^ {2}default\s.*\n> default\s/m);
+    expect(moved.match(/^> /gm)).toHaveLength(1);
+    tmux('send-keys', '-t', s.session, 'q');
+    await expectRestored(s, 0);
+  }, 30_000);
+
   it('a resize storm down to 1×1 and back: "Terminal too small" when small, the dashboard again when big', async () => {
     const s = await start();
     const sizes = [[1, 1], [20, 5], [120, 40], [2, 1], [79, 19], [80, 20], [200, 60], [1, 40], [120, 1], [33, 7]] as const;
