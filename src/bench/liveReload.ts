@@ -1,7 +1,7 @@
 /**
  * Live reload, as the dashboard runs it: a folder of manifests watched by ManifestSync (openSession({ watch: true })),
  * the simulated source with its real-time driver running, the DashboardController with its default frame pacing and
- * the real App rendered by Ink at 30 fps into an in-memory terminal of 120×40 on the Deployments view. A file is saved
+ * the real App rendered by Ink (paced as the dashboard paces it) into an in-memory terminal of 120×40 on the Deployments view. A file is saved
  * (a Deployment's replicas changed) N times; for each save: file written -> Deployment updated in the store -> the
  * first frame written that shows the new replicas.
  */
@@ -95,6 +95,7 @@ export async function liveReload({ quick }: CaseOptions): Promise<Measurement> {
     import('../tui/simulatedSource.js'),
     import('../cli/session.js'),
   ]);
+  const { INK_MAX_FPS } = await import('../tui/store.js');
 
   const dir = mkdtempSync(join(tmpdir(), 'kubedeck-bench-reload-'));
   // The saved file and some neighbours, as a project folder would have.
@@ -115,7 +116,7 @@ export async function liveReload({ quick }: CaseOptions): Promise<Measurement> {
     stdin: new Keyboard() as unknown as NodeJS.ReadStream,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 30,
+    maxFps: INK_MAX_FPS,
   });
   source.driver.start();
   await new Promise((r) => setTimeout(r, 300));
@@ -158,7 +159,7 @@ export async function liveReload({ quick }: CaseOptions): Promise<Measurement> {
         await new Promise((r) => setTimeout(r, 30));
       }
       return {
-        size: `${saves} saves of a Deployment's replicas and image, ${others.length + 1} files, dashboard at 30 fps`,
+        size: `${saves} saves of a Deployment's replicas and image, ${others.length + 1} files, dashboard paced as live`,
         compare: 'goal: p95 < 150 ms (file saved to frame drawn)',
       };
     });

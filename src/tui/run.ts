@@ -14,6 +14,7 @@ import './panels/index.js';
 import { DashboardController } from './controller.js';
 import { KeymapError, loadKeymapFile, type UserKeymap } from './keymap.js';
 import { createSimulatedSource } from './simulatedSource.js';
+import { INK_MAX_FPS } from './store.js';
 
 export interface DashboardOptions {
   dirs: readonly string[];
@@ -144,7 +145,7 @@ export async function runDashboard(options: DashboardOptions, term: Terminal): P
 
   stdout.write(ENTER_ALT);
   try {
-    instance = render(createElement(App, { controller }), { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+    instance = render(createElement(App, { controller }), { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: INK_MAX_FPS });
     const onResize = () => {
       instance?.clear();
       stdout.write('\x1b[H\x1b[2J');

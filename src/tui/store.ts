@@ -6,6 +6,11 @@ import type { KindName } from '../engine/api/types.js';
 import type { DashboardSource } from './source.js';
 
 export const FRAME_MS = 33;
+/**
+ * Ink's own write throttle. The store already paces updates to one per FRAME_MS; a second 30 fps throttle out of
+ * phase with it would hold a frame back up to another 33 ms, so Ink's is only a backstop.
+ */
+export const INK_MAX_FPS = 120;
 
 export class DashboardStore {
   /** Bumped on every publish: what React's useSyncExternalStore compares. */
