@@ -1,6 +1,8 @@
-/** The edits a recording makes to manifest files: a text replacement, or a merge patch that keeps comments. */
+/** The edits a recording makes to manifest files (a text replacement, or a merge patch that keeps comments), checked before anything plays. */
+import { readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { isMap, parseAllDocuments, type Document } from 'yaml';
-import type { FileEdit } from './scenario.js';
+import { stepError, type FileEdit, type Scenario } from './scenario.js';
 
 /** Returns the file's new text; throws an Error saying why the edit does not fit the file. */
 export function applyEdit(text: string, change: FileEdit['change']): string {
@@ -37,5 +39,27 @@ function mergePatch(doc: Document, path: string[], patch: Record<string, unknown
     if (value === null) doc.deleteIn(at);
     else if (typeof value === 'object' && !Array.isArray(value) && isMap(doc.getIn(at, true))) mergePatch(doc, at, value as Record<string, unknown>);
     else doc.setIn(at, value);
+  }
+}
+
+/** Checks, before anything runs, that each edit fits its file as the earlier edits leave it. */
+export function checkEdits(scenario: Scenario): void {
+  const texts = new Map<string, string>();
+  for (const step of scenario.steps) {
+    if (step.kind !== 'edit') continue;
+    const { file, change } = step.edit;
+    let text = texts.get(file);
+    if (text === undefined) {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw stepError(scenario, step, `cannot read ${file}: ${(e as Error).message}`);
+      }
+    }
+    try {
+      texts.set(file, applyEdit(text, change));
+    } catch (e) {
+      throw stepError(scenario, step, `${relative(dirname(scenario.file), file)}: ${(e as Error).message}`);
+    }
   }
 }

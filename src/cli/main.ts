@@ -11,7 +11,8 @@ import { watchGet } from './commands/watchGet.js';
 import { parseDuration } from './duration.js';
 import { COMMANDS, executeCommand, findCommand, HELP_FLAG, type ExitCode } from './kubectl.js';
 import { runScenario } from './runScenario.js';
-import { checkHeadless, loadScenario, ScenarioError } from './scenario.js';
+import { checkEdits } from './fileEdit.js';
+import { checkHeadless, checkRecordable, loadScenario, ScenarioError } from './scenario.js';
 import { DEFAULT_WORKERS, openSession } from './session.js';
 
 export interface Io {
@@ -186,6 +187,9 @@ async function recordCommand(argv: readonly string[], io: Io): Promise<ExitCode>
   let scenario;
   try {
     scenario = await loadScenario(resolve(io.cwd, file));
+    // Before anything plays: a repeating step, an edit that does not fit its file.
+    checkRecordable(scenario);
+    checkEdits(scenario);
   } catch (e) {
     if (e instanceof ScenarioError) {
       io.stderr.write(`error: ${e.message}\n`);
@@ -204,9 +208,10 @@ async function recordCommand(argv: readonly string[], io: Io): Promise<ExitCode>
   try {
     recording = await recordScenario(scenario, { columns, rows, ...(speed !== undefined ? { speed } : {}) });
   } catch (e) {
+    // A step that could not play (its time never came: the clock was paused).
     if (e instanceof ScenarioError) {
       io.stderr.write(`error: ${e.message}\n`);
-      return e.line > 0 && /spec\.steps\[\d+\]\.(every|edit)/.test(e.message) ? 2 : 1;
+      return 1;
     }
     throw e;
   }

@@ -19,9 +19,9 @@ import { CastWriter } from '../tui/recording/asciicast.js';
 import { ScreenEncoder } from '../tui/recording/screenEncoder.js';
 import { VirtualTerminal } from '../tui/recording/virtualTerminal.js';
 import { createSimulatedSource } from '../tui/simulatedSource.js';
-import { applyEdit } from './fileEdit.js';
+import { applyEdit, checkEdits } from './fileEdit.js';
 import { executeCommand } from './kubectl.js';
-import { checkRecordable, commandArgv, ScenarioError, stepHeader, type DashboardStep, type FileEdit, type Scenario, type ScenarioStep } from './scenario.js';
+import { checkRecordable, commandArgv, stepError, stepHeader, type FileEdit, type Scenario, type ScenarioStep } from './scenario.js';
 import { openSession } from './session.js';
 import type { ManifestError } from '../manifests/index.js';
 
@@ -51,33 +51,6 @@ export interface Recording {
 const TICK_MS = 200;
 /** Playback time a typed key takes. */
 const KEY_MS = 120;
-
-/** A step that cannot play (its `at` never comes, its edit does not fit the file): `file:line:col: field: why`. */
-export function stepError(scenario: Scenario, step: ScenarioStep, detail: string): ScenarioError {
-  return new ScenarioError(scenario.file, step.line, step.column, `spec.steps[${step.index}].${step.kind}`, detail);
-}
-
-/** Checks, before anything runs, that each edit fits its file as the earlier edits leave it. */
-export function checkEdits(scenario: Scenario): void {
-  const texts = new Map<string, string>();
-  for (const step of scenario.steps) {
-    if (step.kind !== 'edit') continue;
-    const { file, change } = step.edit;
-    let text = texts.get(file);
-    if (text === undefined) {
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw stepError(scenario, step, `cannot read ${file}: ${(e as Error).message}`);
-      }
-    }
-    try {
-      texts.set(file, applyEdit(text, change));
-    } catch (e) {
-      throw stepError(scenario, step, `${relative(dirname(scenario.file), file)}: ${(e as Error).message}`);
-    }
-  }
-}
 
 export async function recordScenario(scenario: Scenario, options: RecordOptions): Promise<Recording> {
   checkRecordable(scenario);
@@ -150,7 +123,7 @@ export async function recordScenario(scenario: Scenario, options: RecordOptions)
       await capture();
     }
   };
-  const reach = async (step: DashboardStep | ScenarioStep, at: number) => {
+  const reach = async (step: ScenarioStep, at: number) => {
     while (cluster.clock.now() - start < at) {
       if (source.driver.paused) {
         throw stepError(scenario, step, `waits for t=${humanDuration(at)} but the clock is paused at t=${humanDuration(cluster.clock.now() - start)} (a Space pressed earlier)`);

@@ -280,18 +280,19 @@ export function stepHeader(time: number, run: string): string {
   return `# t=${humanDuration(time)} $ ${run}\n`;
 }
 
+/** A step that cannot play (a dashboard step in `kubedeck run`, an edit that does not fit its file...): `file:line:col: field: why`. */
+export function stepError(scenario: Scenario, step: ScenarioStep, detail: string, field: string = step.kind): ScenarioError {
+  return new ScenarioError(scenario.file, step.line, step.column, `spec.steps[${step.index}].${field}`, detail);
+}
+
 /** `kubedeck run` plays commands only: a dashboard step (keys, wait, edit, caption) needs `kubedeck record`. */
 export function checkHeadless(scenario: Scenario): void {
   const step = scenario.steps.find((s) => s.kind !== 'run');
-  if (step) {
-    throw new ScenarioError(scenario.file, step.line, step.column, `spec.steps[${step.index}].${step.kind}`, 'a dashboard step: play this scenario with "kubedeck record SCENARIO -o FILE.cast"');
-  }
+  if (step) throw stepError(scenario, step, 'a dashboard step: play this scenario with "kubedeck record SCENARIO -o FILE.cast"');
 }
 
 /** A recording plays its steps one after the other; a repeating command belongs to `kubedeck run`. */
 export function checkRecordable(scenario: Scenario): void {
   const step = scenario.steps.find((s) => s.kind === 'run' && s.every !== undefined);
-  if (step) {
-    throw new ScenarioError(scenario.file, step.line, step.column, `spec.steps[${step.index}].every`, 'a recording plays its steps in order: repeat the step, or use "kubedeck run" for repeating commands');
-  }
+  if (step) throw stepError(scenario, step, 'a recording plays its steps in order: repeat the step, or use "kubedeck run" for repeating commands', 'every');
 }
