@@ -3,59 +3,30 @@
  * node, edit a manifest and see it applied, quit and find the terminal restored; the session was recorded with
  * --record, and the cast replays what was on screen.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from './recording/replay.js';
+import { CLI, demoCopy, hasTmux, removeFolder, tmuxServer } from './tmux.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SOCKET = `kubedeck-e2e-${process.pid}`;
 const SESSION = 'kd';
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
+const server = tmuxServer(`kubedeck-e2e-${process.pid}`);
+const { tmux } = server;
 const keys = (...k: string[]): void => void tmux('send-keys', '-t', SESSION, ...k);
-
-/** Polls the screen (the program runs in real time) until `test` holds. */
-async function waitFor(test: RegExp | string, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = screen();
-    if (typeof test === 'string' ? last.includes(test) : test.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${test}; the screen was:\n${last}`);
-}
+const waitFor = (text: RegExp | string, timeoutMs?: number): Promise<string> => server.waitFor(SESSION, text, timeoutMs);
 
 let dir: string;
 
 describe.skipIf(!hasTmux)('the dashboard in tmux', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/ensure-built.mjs')], { cwd: ROOT, stdio: 'ignore' });
-    dir = mkdtempSync(join(tmpdir(), 'kubedeck-e2e-'));
-    cpSync(join(ROOT, 'demo-manifests'), join(dir, 'demo-manifests'), { recursive: true });
-    const command = `cd ${dir} && node ${join(ROOT, 'dist/cli.js')} demo-manifests --speed 100 --record session.cast; echo EXIT=$?; sleep 30`;
+    dir = demoCopy('kubedeck-e2e-');
+    const command = `cd ${dir} && node ${CLI} demo-manifests --speed 100 --record session.cast; echo EXIT=$?; sleep 30`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', command);
   }, 180_000); // ensure-built may have to compile
 
   afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
-    rmSync(dir, { recursive: true, force: true });
+    server.close();
+    removeFolder(dir);
   });
 
   it('opens on the pods and explains itself', async () => {

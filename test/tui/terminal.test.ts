@@ -7,27 +7,14 @@
  * Each program runs as `sh -c 'echo $$ > PIDFILE; exec node dist/cli.js ...'` so the test knows node's pid, and the
  * pane's shell then prints `EXIT=<code>` and `STTY=` with the terminal's isig/icanon/echo flags.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, demoCopy, hasTmux, removeFolder, tmuxServer } from './tmux.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
-const SOCKET = `kubedeck-term-${process.pid}`;
 const LEAVE_ALT = '\x1b[?1049l';
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-const screen = (session: string): string => tmux('capture-pane', '-p', '-t', session);
+const server = tmuxServer(`kubedeck-term-${process.pid}`);
+const { tmux, waitFor } = server;
 const flags = (session: string): string => tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag}').trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,18 +26,6 @@ async function until<T>(what: string, test: () => T | undefined | false, timeout
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
-  }
-}
-
-async function waitFor(session: string, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
-  let last = '';
-  try {
-    return await until(`${text}`, () => {
-      last = screen(session);
-      return (typeof text === 'string' ? last.includes(text) : text.test(last)) && last;
-    }, timeoutMs);
-  } catch {
-    throw new Error(`timed out waiting for ${text} in ${session}; the screen was:\n${last}`);
   }
 }
 
@@ -105,18 +80,12 @@ async function expectRestored(s: Started, exitCode: number): Promise<string> {
 
 describe.skipIf(!hasTmux)('the terminal comes back usable', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/ensure-built.mjs')], { cwd: ROOT, stdio: 'ignore' });
-    dir = mkdtempSync(join(tmpdir(), 'kubedeck-term-'));
-    cpSync(join(ROOT, 'demo-manifests'), join(dir, 'demo-manifests'), { recursive: true });
+    dir = demoCopy('kubedeck-term-');
   }, 180_000); // ensure-built may have to compile
 
   afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
-    rmSync(dir, { recursive: true, force: true });
+    server.close();
+    removeFolder(dir);
   });
 
   it('without colours (NO_COLOR) a ">" gutter shows the selected row, and it follows the cursor', async () => {
