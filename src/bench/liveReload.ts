@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Deployment } from '../engine/api/types.js';
 import { measure, percentile, type Measurement } from './measure.js';
 import type { CaseOptions } from './cases.js';
+import { Keyboard } from '../tui/recording/keyboard.js';
 
 class Screen extends EventEmitter {
   columns = 120;
@@ -22,31 +23,6 @@ class Screen extends EventEmitter {
   write(text: string): boolean {
     this.onWrite?.(text);
     return true;
-  }
-}
-
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  setRawMode(): this {
-    return this;
-  }
-  setEncoding(): this {
-    return this;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  resume(): this {
-    return this;
-  }
-  pause(): this {
-    return this;
-  }
-  read(): null {
-    return null;
   }
 }
 

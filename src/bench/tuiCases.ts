@@ -9,6 +9,7 @@ import { createCluster, type Cluster } from '../engine/cluster.js';
 import { defaultNodes } from '../engine/nodes.js';
 import { measure, percentile, type Measurement } from './measure.js';
 import type { CaseOptions } from './cases.js';
+import { Keyboard } from '../tui/recording/keyboard.js';
 
 class Screen extends EventEmitter {
   columns = 120;
@@ -30,31 +31,6 @@ class Screen extends EventEmitter {
         resolve();
       };
     });
-  }
-}
-
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  setRawMode(): this {
-    return this;
-  }
-  setEncoding(): this {
-    return this;
-  }
-  ref(): this {
-    return this;
-  }
-  unref(): this {
-    return this;
-  }
-  resume(): this {
-    return this;
-  }
-  pause(): this {
-    return this;
-  }
-  read(): null {
-    return null;
   }
 }
 

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { render, type Instance } from 'ink';
 import type { ReactElement } from 'react';
+import { Keyboard } from './keyboard.js';
 
 class Screen extends EventEmitter {
   private last = '';
@@ -20,27 +21,6 @@ class Screen extends EventEmitter {
     return true;
   };
   frame = (): string => this.last;
-}
-
-class Keyboard extends EventEmitter {
-  readonly isTTY = true;
-  private pending: string | null = null;
-  send(bytes: string): void {
-    this.pending = bytes;
-    this.emit('readable');
-    this.emit('data', bytes);
-  }
-  read = (): string | null => {
-    const data = this.pending;
-    this.pending = null;
-    return data;
-  };
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
 }
 
 /** Lets Ink parse input (a lone Esc waits one setImmediate) and React commit and Ink draw (a macrotask). */
