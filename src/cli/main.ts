@@ -12,7 +12,7 @@ import { parseDuration } from './duration.js';
 import { COMMANDS, executeCommand, findCommand, HELP_FLAG, type ExitCode } from './kubectl.js';
 import { runScenario } from './runScenario.js';
 import { checkEdits } from './fileEdit.js';
-import { checkHeadless, checkRecordable, loadScenario, ScenarioError } from './scenario.js';
+import { checkHeadless, checkRecordable, loadScenario, ScenarioError, type Scenario } from './scenario.js';
 import { DEFAULT_WORKERS, openSession } from './session.js';
 
 export interface Io {
@@ -111,6 +111,19 @@ async function isFolder(cwd: string, name: string): Promise<boolean> {
   return (await stat(resolve(cwd, name)).catch(() => undefined))?.isDirectory() ?? false;
 }
 
+/** Loads a scenario and checks it; a problem is printed as `file:line:col: field: why` and gives undefined. */
+async function loadChecked(io: Io, file: string, ...checks: ((scenario: Scenario) => void)[]): Promise<Scenario | undefined> {
+  try {
+    const scenario = await loadScenario(resolve(io.cwd, file));
+    for (const check of checks) check(scenario);
+    return scenario;
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    io.stderr.write(`error: ${e.message}\n`);
+    return undefined;
+  }
+}
+
 async function runCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
   const args = parseArgs(argv, [HELP_FLAG]);
   if (bool(args, 'help')) {
@@ -119,17 +132,8 @@ async function runCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
   }
   const [file, ...extra] = args.positionals;
   if (!file || extra.length > 0) throw new UsageError('expected one scenario file: kubedeck run SCENARIO.yaml');
-  let scenario;
-  try {
-    scenario = await loadScenario(resolve(io.cwd, file));
-    checkHeadless(scenario);
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      io.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const scenario = await loadChecked(io, file, checkHeadless);
+  if (!scenario) return 2;
   return runScenario(scenario, { write: (t) => void io.stdout.write(t), error: (t) => void io.stderr.write(t) });
 }
 
@@ -184,19 +188,9 @@ async function recordCommand(argv: readonly string[], io: Io): Promise<ExitCode>
   const columns = positiveInteger(args, 'cols', 120, MIN_COLUMNS);
   const rows = positiveInteger(args, 'rows', 35, MIN_ROWS + 1);
   const speed = speedFlag(args);
-  let scenario;
-  try {
-    scenario = await loadScenario(resolve(io.cwd, file));
-    // Before anything plays: a repeating step, an edit that does not fit its file.
-    checkRecordable(scenario);
-    checkEdits(scenario);
-  } catch (e) {
-    if (e instanceof ScenarioError) {
-      io.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  // Before anything plays: a repeating step, an edit that does not fit its file.
+  const scenario = await loadChecked(io, file, checkRecordable, checkEdits);
+  if (!scenario) return 2;
   // What the recording looks like must not depend on this process's terminal or time zone.
   // (chalk takes FORCE_COLOR as a minimum, then looks at TERM; with COLORTERM=truecolor every terminal gets 24-bit.)
   process.env.FORCE_COLOR = '3';
