@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { isMap, parseAllDocuments, type Document } from 'yaml';
-import { stepError, type FileEdit, type Scenario } from './scenario.js';
+import { checkRecordable, stepError, type FileEdit, type Scenario } from './scenario.js';
 
 /** Returns the file's new text; throws an Error saying why the edit does not fit the file. */
 export function applyEdit(text: string, change: FileEdit['change']): string {
@@ -62,4 +62,10 @@ export function checkEdits(scenario: Scenario): void {
       throw stepError(scenario, step, `${relative(dirname(scenario.file), file)}: ${(e as Error).message}`);
     }
   }
+}
+
+/** Everything `kubedeck record` checks before anything plays: no repeating step, and every edit fits its file. */
+export function checkRecording(scenario: Scenario): void {
+  checkRecordable(scenario);
+  checkEdits(scenario);
 }

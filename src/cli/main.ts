@@ -11,8 +11,8 @@ import { watchGet } from './commands/watchGet.js';
 import { parseDuration } from './duration.js';
 import { COMMANDS, executeCommand, findCommand, HELP_FLAG, type ExitCode } from './kubectl.js';
 import { runScenario } from './runScenario.js';
-import { checkEdits } from './fileEdit.js';
-import { checkHeadless, checkRecordable, loadScenario, ScenarioError, type Scenario } from './scenario.js';
+import { checkRecording } from './fileEdit.js';
+import { checkHeadless, loadScenario, ScenarioError, type Scenario } from './scenario.js';
 import { DEFAULT_WORKERS, openSession } from './session.js';
 
 export interface Io {
@@ -112,10 +112,10 @@ async function isFolder(cwd: string, name: string): Promise<boolean> {
 }
 
 /** Loads a scenario and checks it; a problem is printed as `file:line:col: field: why` and gives undefined. */
-async function loadChecked(io: Io, file: string, ...checks: ((scenario: Scenario) => void)[]): Promise<Scenario | undefined> {
+async function loadChecked(io: Io, file: string, check: (scenario: Scenario) => void): Promise<Scenario | undefined> {
   try {
     const scenario = await loadScenario(resolve(io.cwd, file));
-    for (const check of checks) check(scenario);
+    check(scenario);
     return scenario;
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
@@ -189,7 +189,7 @@ async function recordCommand(argv: readonly string[], io: Io): Promise<ExitCode>
   const rows = positiveInteger(args, 'rows', 35, MIN_ROWS + 1);
   const speed = speedFlag(args);
   // Before anything plays: a repeating step, an edit that does not fit its file.
-  const scenario = await loadChecked(io, file, checkRecordable, checkEdits);
+  const scenario = await loadChecked(io, file, checkRecording);
   if (!scenario) return 2;
   // What the recording looks like must not depend on this process's terminal or time zone.
   // (chalk takes FORCE_COLOR as a minimum, then looks at TERM; with COLORTERM=truecolor every terminal gets 24-bit.)

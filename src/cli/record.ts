@@ -19,9 +19,9 @@ import { CastWriter } from '../tui/recording/asciicast.js';
 import { ScreenEncoder } from '../tui/recording/screenEncoder.js';
 import { VirtualTerminal } from '../tui/recording/virtualTerminal.js';
 import { createSimulatedSource } from '../tui/simulatedSource.js';
-import { applyEdit, checkEdits } from './fileEdit.js';
+import { applyEdit } from './fileEdit.js';
 import { executeCommand } from './kubectl.js';
-import { checkRecordable, commandArgv, stepError, stepHeader, type FileEdit, type Scenario, type ScenarioStep } from './scenario.js';
+import { commandArgv, stepError, stepHeader, type FileEdit, type Scenario, type ScenarioStep } from './scenario.js';
 import { openSession } from './session.js';
 import type { ManifestError } from '../manifests/index.js';
 
@@ -52,9 +52,8 @@ const TICK_MS = 200;
 /** Playback time a typed key takes. */
 const KEY_MS = 120;
 
+/** Plays a scenario that passed `checkRecording` (fileEdit.ts). */
 export async function recordScenario(scenario: Scenario, options: RecordOptions): Promise<Recording> {
-  checkRecordable(scenario);
-  checkEdits(scenario);
   const { columns, rows } = options;
   const work = mkdtempSync(join(tmpdir(), 'kubedeck-record-'));
   const copies = scenario.dirs.map((dir, i) => {
