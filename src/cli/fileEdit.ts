@@ -43,7 +43,7 @@ function mergePatch(doc: Document, path: string[], patch: Record<string, unknown
 }
 
 /** Checks, before anything runs, that each edit fits its file as the earlier edits leave it. */
-export function checkEdits(scenario: Scenario): void {
+function checkEdits(scenario: Scenario): void {
   const texts = new Map<string, string>();
   for (const step of scenario.steps) {
     if (step.kind !== 'edit') continue;

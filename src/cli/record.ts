@@ -23,7 +23,7 @@ import { applyEdit } from './fileEdit.js';
 import { executeCommand } from './kubectl.js';
 import { commandArgv, stepError, stepHeader, type FileEdit, type Scenario, type ScenarioStep } from './scenario.js';
 import { openSession } from './session.js';
-import type { ManifestError } from '../manifests/index.js';
+import { isWithin, type ManifestError } from '../manifests/index.js';
 
 export interface RecordOptions {
   columns: number;
@@ -63,7 +63,7 @@ export async function recordScenario(scenario: Scenario, options: RecordOptions)
     return to;
   });
   const copyOf = (edit: FileEdit): string => {
-    const i = scenario.dirs.findIndex((d) => edit.file === d || edit.file.startsWith(`${d}/`));
+    const i = scenario.dirs.findIndex((d) => isWithin(edit.file, d));
     return i < 0 ? edit.file : join(copies[i]!, relative(scenario.dirs[i]!, edit.file));
   };
 

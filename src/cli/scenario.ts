@@ -3,9 +3,9 @@
  * `# t=<HumanDuration> $ <command>` followed by what the command printed.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { KUBEDECK_GROUP } from '../manifests/index.js';
+import { isWithin, KUBEDECK_GROUP } from '../manifests/index.js';
 import { MAX_SPEED, MIN_SPEED } from '../engine/realtime.js';
 import { humanDuration } from '../printers/index.js';
 import { parseKeys, type KeyPress } from '../tui/recording/keyPresses.js';
@@ -245,7 +245,7 @@ function parseEdit(
   if (!isPlainObject(raw)) return bad(path, usage);
   if (typeof raw.file !== 'string' || raw.file === '') return bad([...path, 'file'], 'Required value: the manifest file to change, relative to the scenario');
   const file = resolve(base, raw.file);
-  if (!folders.some((d) => file === d || file.startsWith(d.endsWith(sep) ? d : d + sep))) {
+  if (!folders.some((d) => isWithin(file, d))) {
     bad([...path, 'file'], `must be a file inside one of spec.dirs (${folders.join(', ') || 'none'})`);
   }
   if ('patch' in raw) {

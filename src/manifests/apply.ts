@@ -8,6 +8,7 @@ import type { ClusterClient } from '../engine/client.js';
 import { withDefaults } from '../engine/api/defaults.js';
 import { validate, validationError } from '../engine/api/validation.js';
 import { ApiError, formatFieldError } from '../engine/errors.js';
+import { isWithin } from './fileNames.js';
 import { ManifestSet } from './manifestSet.js';
 import { deepEqual, lastAppliedOf, threeWayMerge, withLastApplied } from './merge.js';
 import { inApplyOrder, keyString, normalizeObject, refOf, type ObjectKey } from './objects.js';
@@ -82,7 +83,7 @@ export class Applier {
    */
   syncFolder(files: readonly { file: string; documents: readonly ManifestDocument[]; errors?: readonly ManifestError[] }[], scope?: readonly string[]): ApplyResult[] {
     const present = new Set(files.map((f) => f.file));
-    const inScope = (file: string) => !scope || scope.some((s) => file === s || file.startsWith(s.endsWith('/') ? s : `${s}/`));
+    const inScope = (file: string) => !scope || scope.some((s) => isWithin(file, s));
     const removed = this.trackedFiles().filter((f) => !present.has(f) && inScope(f));
     return this.applyBatch([...files, ...removed.map((file) => ({ file, removed: true as const }))]);
   }

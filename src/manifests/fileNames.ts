@@ -1,5 +1,5 @@
 /** Which names in a manifests folder are manifests, and which are editor leftovers or tool folders to skip. */
-import { basename } from 'node:path';
+import { basename, sep } from 'node:path';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
@@ -24,4 +24,9 @@ export function isManifestName(name: string): boolean {
 
 export function isManifestPath(path: string): boolean {
   return isManifestName(basename(path));
+}
+
+/** Whether `path` is `dir` itself or lies under it (`/a/b` is under `/a`, `/ab` is not). */
+export function isWithin(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }

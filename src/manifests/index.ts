@@ -12,5 +12,5 @@ export { watchFolders } from './watch.js';
 export type { FolderWatcher, WatchOptions } from './watch.js';
 export { ManifestSync, describeReport } from './sync.js';
 export type { ManifestSyncOptions, ReloadReport } from './sync.js';
-export { isIgnoredName, isManifestName } from './fileNames.js';
+export { isIgnoredName, isManifestName, isWithin } from './fileNames.js';
 export { formatManifestError } from './formatError.js';

@@ -1,6 +1,7 @@
 /** Load + apply + watch: keeps a cluster in step with manifest folders and reports every reload. */
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { ClusterClient } from '../engine/client.js';
+import { isWithin } from './fileNames.js';
 import { Applier, type ApplierOptions, type ApplyResult, type FileChange } from './apply.js';
 import { listManifestFiles, loadFolders, readManifestFile, type LoadOptions } from './load.js';
 import type { ManifestSet } from './manifestSet.js';
@@ -97,9 +98,9 @@ export class ManifestSync {
     const listed = new Set(listing.files);
     const changes = new Map<string, FileChange>();
     for (const path of paths) {
-      const prefix = path.endsWith(sep) ? path : path + sep;
-      for (const file of listing.files) if (file === path || file.startsWith(prefix)) changes.set(file, await this.read(file));
-      const gone = [...(this.isKnown(path) ? [path] : []), ...this.trackedUnder(path)].filter((f) => !listed.has(f) && !insideAny(f, listing.unreadable));
+      for (const file of listing.files) if (isWithin(file, path)) changes.set(file, await this.read(file));
+      // A file under a folder that could not be read is unknown, not gone.
+      const gone = [...(this.isKnown(path) ? [path] : []), ...this.trackedUnder(path)].filter((f) => !listed.has(f) && !listing.unreadable.some((d) => isWithin(f, d)));
       for (const file of gone) changes.set(file, { file, removed: true });
     }
     this.folderErrors = listing.errors;
@@ -116,9 +117,8 @@ export class ManifestSync {
   }
 
   private trackedUnder(dir: string): string[] {
-    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     const known = new Set([...this.applier.trackedFiles(), ...this.fileErrors.keys()]);
-    return [...known].filter((f) => f.startsWith(prefix));
+    return [...known].filter((f) => f !== dir && isWithin(f, dir));
   }
 
   private report(results: ApplyResult[], extra: ManifestError[] = []): ReloadReport {
@@ -132,10 +132,6 @@ export class ManifestSync {
     if (!this.stopped || results.length > 0) for (const l of this.listeners) l(report);
     return report;
   }
-}
-
-function insideAny(file: string, folders: readonly string[]): boolean {
-  return folders.some((d) => file.startsWith(d.endsWith(sep) ? d : d + sep));
 }
 
 /** One line for the dashboard: `last reload: 3 files applied` or `2 errors in manifests: <first>`. */
