@@ -1,6 +1,7 @@
 /** The dashboard's components: they read the controller and draw; one useInput hands every key to the keymap. */
 import { Box, Text, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { installFastOutput } from './inkOutput.js';
 import { ACTIONS } from './keymap.js';
 import { keyNames, type InkKey } from './keys.js';
 import { panelById } from './panels.js';
@@ -9,6 +10,9 @@ import {
   type Overlay, type PanelScreen, type TextPrompt,
 } from './controller.js';
 import type { Tone } from './views.js';
+
+// Every way the dashboard is drawn (terminal, recorder, tests, bench) renders this module's App.
+installFastOutput();
 
 export const TONE_COLOR: Record<Tone, string | undefined> = {
   ok: undefined,
