@@ -11,7 +11,8 @@ import { ApiError } from '../errors.js';
 import { fromLabelSelector, matches, type Selector } from '../selectors.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
 import { claim, OrphanIndex, release } from './replicaSetOwnership.js';
-import { Tallies } from './replicaSetTally.js';
+import { Tallies, type Tally } from './replicaSetTally.js';
+import { ActivePodsByNode } from './activePodsByNode.js';
 import { BURST_REPLICAS, podFromTemplate, podsToDelete, slowStartBatches } from './replicaSetPods.js';
 import { controllerOf, isPodActive } from './podState.js';
 
@@ -75,6 +76,7 @@ export class ReplicaSetController implements Controller {
   /** Set while this controller writes a status: the watch event that write causes needs no sync. */
   private writingStatus = false;
   private readonly tallies: Tallies;
+  private readonly activeOnNode = new ActivePodsByNode();
 
   constructor(private readonly cluster: Cluster) {
     const api = cluster.api;
@@ -84,12 +86,14 @@ export class ReplicaSetController implements Controller {
       if (e.type === 'MODIFIED' && this.writingStatus) return;
       this.queue.add(keyOf(e.object.metadata.namespace, e.object.metadata.name!));
     });
+    for (const pod of api.store.list('Pod')) this.activeOnNode.observe(pod, true);
     this.orphanPods = new OrphanIndex<Pod>(api, 'Pod', (pod, type) => this.podChanged(pod, type));
     for (const rs of api.store.list('ReplicaSet')) this.queue.add(keyOf(rs.metadata.namespace, rs.metadata.name!));
   }
 
   private podChanged(pod: Pod, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
     const uid = pod.metadata.uid!;
+    this.activeOnNode.observe(pod, type !== 'DELETED');
     const ref = controllerOf(pod);
     const ownerKey = ref?.kind === 'ReplicaSet' ? keyOf(pod.metadata.namespace, ref.name) : undefined;
     const previous = this.podOwner.get(uid);
@@ -133,7 +137,7 @@ export class ReplicaSetController implements Controller {
     let manageError: string | undefined;
     if (!rs.metadata.deletionTimestamp) {
       const diff = tally.counted - (rs.spec.replicas ?? 1);
-      manageError = diff === 0 ? undefined : this.manageReplicas(rs, tally.pods(), diff);
+      manageError = diff === 0 ? undefined : this.manageReplicas(rs, tally, diff);
       if (manageError === undefined) this.clearRetry(key);
       else this.scheduleRetry(key);
     }
@@ -176,7 +180,7 @@ export class ReplicaSetController implements Controller {
   }
 
   /** manageReplicas: creates or deletes pods towards spec.replicas; returns the error text of a failed call. */
-  private manageReplicas(rs: ReplicaSet, pods: readonly Pod[], diff: number): string | undefined {
+  private manageReplicas(rs: ReplicaSet, tally: Tally, diff: number): string | undefined {
     const api = this.cluster.api;
     if (diff < 0) {
       const count = Math.min(-diff, BURST_REPLICAS);
@@ -192,7 +196,7 @@ export class ReplicaSetController implements Controller {
     }
     if (diff > 0) {
       const count = Math.min(diff, BURST_REPLICAS);
-      const victims = podsToDelete(pods, this.relatedPods(rs), count, this.cluster.clock.now());
+      const victims = podsToDelete(tally.pods(), this.relatedNodeCounts(rs), count, this.cluster.clock.now());
       let error: string | undefined;
       for (const pod of victims) {
         try {
@@ -227,14 +231,16 @@ export class ReplicaSetController implements Controller {
     }
   }
 
-  /** getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller (for the doubled-up rank). */
-  private relatedPods(rs: ReplicaSet): Pod[] {
-    const store = this.cluster.api.store;
+  /**
+   * getIndirectlyRelatedPods, counted by node: the active pods of every ReplicaSet with the same controller (for
+   * the doubled-up rank).
+   */
+  private relatedNodeCounts(rs: ReplicaSet): Map<string, number> {
     const owner = controllerOf(rs);
-    const siblings = owner ? store.dependents(owner.uid).filter((o) => o.kind === 'ReplicaSet') : [rs];
-    const out: Pod[] = [];
-    for (const s of siblings) for (const p of store.dependents(s.metadata.uid!)) if (p.kind === 'Pod') out.push(p);
-    return out;
+    const siblings = owner ? this.cluster.api.store.dependents(owner.uid).filter((o) => o.kind === 'ReplicaSet') : [rs];
+    const onNode = new Map<string, number>();
+    for (const s of siblings) this.activeOnNode.addCounts(s.metadata.uid!, onNode);
+    return onNode;
   }
 
   private scheduleRetry(key: string): void {

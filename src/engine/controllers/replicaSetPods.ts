@@ -77,6 +77,8 @@ function maxRestarts(pod: Pod): { regular: number; sidecar: number } {
 /** What the ranking reads from a pod, computed once per stored version. */
 interface Candidate {
   pod: Pod;
+  /** spec.nodeName, '' when unscheduled: the key of the node counts. */
+  node: string;
   assigned: boolean;
   phase: number;
   ready: boolean;
@@ -96,6 +98,7 @@ function candidate(pod: Pod): Candidate {
     const ready = isPodReady(pod);
     c = {
       pod,
+      node: pod.spec.nodeName ?? '',
       assigned: !!pod.spec.nodeName,
       phase: PHASE_ORDINAL[pod.status?.phase ?? ''] ?? 0,
       ready,
@@ -149,7 +152,8 @@ function deleteBefore(a: Candidate, rankA: number, b: Candidate, rankB: number, 
   return false;
 }
 
-function nodeCounts(related: readonly Pod[]): Map<string, number> {
+/** How many active pods of `related` are on each node ('' for unscheduled ones). */
+export function nodeCounts(related: readonly Pod[]): Map<string, number> {
   const onNode = new Map<string, number>();
   for (const p of related) {
     if (!isPodActive(p)) continue;
@@ -161,33 +165,45 @@ function nodeCounts(related: readonly Pod[]): Map<string, number> {
 
 /**
  * The pods a ReplicaSet deletes when it has `count` too many (getPodsToDelete): ranked by ActivePodsWithRanks, where
- * the rank of a pod is how many active `related` pods (of every ReplicaSet with the same owner) share its node.
+ * the rank of a pod is how many active related pods (of every ReplicaSet with the same owner) share its node:
+ * `onNode` holds those counts.
  */
-export function podsToDelete(pods: readonly Pod[], related: readonly Pod[], count: number, now: number): Pod[] {
+export function podsToDelete(pods: readonly Pod[], onNode: ReadonlyMap<string, number>, count: number, now: number): Pod[] {
   if (count >= pods.length) return [...pods];
-  if (count > 4) return rankPodsForDeletion(pods, related, now).slice(0, count);
+  if (count > 4) return rankByNodeCounts(pods, onNode, now).slice(0, count);
   // A rolling update takes a pod or two at a time: pick the first few without sorting them all.
-  const onNode = nodeCounts(related);
-  const cs = pods.map(candidate);
-  const ranks = pods.map((p) => onNode.get(p.spec.nodeName ?? '') ?? 0);
-  const taken = new Set<number>();
   const out: Pod[] = [];
+  const taken: number[] = [];
   for (let k = 0; k < count; k++) {
     let best = -1;
-    for (let i = 0; i < cs.length; i++) {
-      if (taken.has(i)) continue;
-      if (best < 0 || deleteBefore(cs[i]!, ranks[i]!, cs[best]!, ranks[best]!, now)) best = i;
+    let bestC: Candidate | undefined;
+    let bestRank = 0;
+    for (let i = 0; i < pods.length; i++) {
+      if (taken.includes(i)) continue;
+      const c = candidate(pods[i]!);
+      const rank = onNode.get(c.node) ?? 0;
+      if (bestC === undefined || deleteBefore(c, rank, bestC, bestRank, now)) {
+        best = i;
+        bestC = c;
+        bestRank = rank;
+      }
     }
-    taken.add(best);
+    taken.push(best);
     out.push(pods[best]!);
   }
   return out;
 }
 
-/** Every pod in deletion order, first deleted first. */
+/** Every pod in deletion order, first deleted first; the rank of a pod counts the active `related` pods on its node. */
 export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[], now: number): Pod[] {
-  const onNode = nodeCounts(related);
-  const items = pods.map((p) => ({ c: candidate(p), rank: onNode.get(p.spec.nodeName ?? '') ?? 0 }));
+  return rankByNodeCounts(pods, nodeCounts(related), now);
+}
+
+function rankByNodeCounts(pods: readonly Pod[], onNode: ReadonlyMap<string, number>, now: number): Pod[] {
+  const items = pods.map((p) => {
+    const c = candidate(p);
+    return { c, rank: onNode.get(c.node) ?? 0 };
+  });
   items.sort((a, b) => (deleteBefore(a.c, a.rank, b.c, b.rank, now) ? -1 : deleteBefore(b.c, b.rank, a.c, a.rank, now) ? 1 : 0));
   return items.map((i) => i.c.pod);
 }
