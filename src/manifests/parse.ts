@@ -1,12 +1,17 @@
 /**
  * One manifest file's text -> documents with source positions, or error records worded as kubectl words them.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type DocumentOptions, type Node as YamlNode, type ParseOptions, type SchemaOptions } from 'yaml';
+import { LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { kindInfo } from '../engine/api/kinds.js';
 import type { AnyObject } from '../engine/api/types.js';
-import { canonicalPath, formatPath, parsePath, type Segment } from './fieldPath.js';
+import { canonicalPath, formatPath, parsePath } from './fieldPath.js';
+import { readPlainYaml } from './plainYaml.js';
 import { schemaForKind } from './schema.js';
+import { fieldPositions, fromYamlNode, type SourceNode, type SourcePosition } from './sourceTree.js';
 import { checkTypes, jsonType } from './validateTypes.js';
+import { resolvePlainScalar, YAML_OPTIONS } from './yaml11.js';
+
+export type { SourcePosition } from './sourceTree.js';
 
 export interface ManifestError {
   file: string;
@@ -14,13 +19,6 @@ export interface ManifestError {
   column?: number;
   field?: string;
   message: string;
-}
-
-export interface SourcePosition {
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  column: number;
 }
 
 export interface ManifestDocument {
@@ -45,12 +43,6 @@ export interface ParseResult {
 /** Documents in this group are kubedeck's own configuration (Scenario, ...), not cluster objects. */
 export const KUBEDECK_GROUP = 'kubedeck.dev';
 
-const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  // kubectl reads YAML 1.1 (go-yaml v2): `0644` is octal, `yes` is true. Timestamps stay strings as in kubectl.
-  version: '1.1',
-  customTags: (tags) => tags.filter((t) => !(typeof t === 'object' && 'tag' in t && t.tag === 'tag:yaml.org,2002:timestamp')),
-};
-
 export function isManifestExtension(file: string): boolean {
   return /\.(ya?ml|json)$/i.test(file);
 }
@@ -58,9 +50,17 @@ export function isManifestExtension(file: string): boolean {
 export function parseManifest(file: string, text: string): ParseResult {
   const documents: ManifestDocument[] = [];
   const errors: ManifestError[] = [];
-  const lines = new LineCounter();
   const isJson = /\.json$/i.test(file);
-  const docs = parseAllDocuments(text.replace(/^\uFEFF/, ''), isJson ? { lineCounter: lines } : { ...YAML_OPTIONS, lineCounter: lines });
+  const source = text.replace(/^\uFEFF/, '');
+  const plain = isJson ? undefined : readPlainYaml(source, resolvePlainScalar);
+  if (plain) {
+    plain.forEach((doc, index) => {
+      if (doc.value !== null) readValue(doc.value, doc.node ?? undefined, index, file, documents, errors);
+    });
+    return { documents, errors };
+  }
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(source, isJson ? { lineCounter: lines } : { ...YAML_OPTIONS, lineCounter: lines });
   const docList = Array.isArray(docs) ? docs : [];
   if (isJson) {
     // JSON.parse decides validity (YAML is laxer); the YAML reading only supplies positions.
@@ -73,7 +73,7 @@ export function parseManifest(file: string, text: string): ParseResult {
       if (isJson) {
         const fallback = parseJsonFallback(file, text, index);
         if (fallback.error) errors.push(fallback.error);
-        else if (fallback.value !== undefined) readValue(fallback.value, undefined, index, lines, file, documents, errors);
+        else if (fallback.value !== undefined) readValue(fallback.value, undefined, index, file, documents, errors);
         return;
       }
       const e = doc.errors[0]!;
@@ -90,25 +90,24 @@ export function parseManifest(file: string, text: string): ParseResult {
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
-      errors.push({ file, ...startOf(doc.contents, lines), message: `error parsing "${file}": ${(err as Error).message}` });
+      errors.push({ file, ...yamlStartOf(doc.contents, lines), message: `error parsing "${file}": ${(err as Error).message}` });
       return;
     }
-    readValue(value, doc.contents, index, lines, file, documents, errors);
+    readValue(value, fromYamlNode(doc.contents, lines), index, file, documents, errors);
   });
   return { documents, errors };
 }
 
 function readValue(
   value: unknown,
-  node: YamlNode | null | undefined,
+  node: SourceNode | undefined,
   index: number,
-  lines: LineCounter,
   file: string,
   documents: ManifestDocument[],
   errors: ManifestError[],
 ): void {
   if (value === null || value === undefined) return;
-  const start = node ? startOf(node, lines) : { line: 1, column: 1 };
+  const start = startOf(node);
   if (jsonType(value) !== 'object') {
     errors.push({
       file,
@@ -125,29 +124,27 @@ function readValue(
       errors.push({ file, ...start, field: 'items', message: `error validating "${file}": error validating data: ValidationError(List.items): invalid type for io.k8s.api.core.v1.List.items: got "${jsonType(items)}", expected "array"` });
       return;
     }
-    const seq = node && isMap(node) ? node.get('items', true) : undefined;
+    const seq = node?.kind === 'map' ? node.entries.find((e) => e.key === 'items')?.value : undefined;
     items.forEach((item, i) => {
-      const itemNode = seq && isSeq(seq) ? (seq.items[i] as YamlNode | undefined) : undefined;
-      readObject(item, itemNode, index, i, lines, file, documents, errors);
+      const itemNode = seq?.kind === 'seq' ? (seq.items[i] ?? undefined) : undefined;
+      readObject(item, itemNode, index, i, file, documents, errors);
     });
     return;
   }
-  readObject(value, node ?? undefined, index, undefined, lines, file, documents, errors);
+  readObject(value, node, index, undefined, file, documents, errors);
 }
 
 function readObject(
   value: unknown,
-  node: YamlNode | undefined,
+  node: SourceNode | undefined,
   index: number,
   item: number | undefined,
-  lines: LineCounter,
   file: string,
   documents: ManifestDocument[],
   errors: ManifestError[],
 ): void {
-  const positions = new Map<string, SourcePosition>();
-  if (node) recordPositions(node, [], lines, positions);
-  const start = node ? startOf(node, lines) : { line: 1, column: 1 };
+  const positions = node ? fieldPositions(node) : new Map<string, SourcePosition>();
+  const start = startOf(node);
   const at = (field: string): SourcePosition => lookup(positions, field) ?? start;
   const where = item === undefined ? `document ${index + 1}` : `item ${item + 1} of document ${index + 1}`;
 
@@ -215,29 +212,6 @@ function readObject(
   });
 }
 
-function recordPositions(node: YamlNode, path: Segment[], lines: LineCounter, out: Map<string, SourcePosition>): void {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const key = pair.key;
-      const keyValue = isScalar(key) ? key.value : key;
-      if (keyValue === null || typeof keyValue === 'object') continue;
-      const childPath = [...path, String(keyValue)];
-      const keyNode = isScalar(key) ? key : undefined;
-      const pos = keyNode?.range ? toPos(keyNode.range[0], lines) : undefined;
-      if (pos) out.set(formatPath(childPath), pos);
-      const child = pair.value as YamlNode | null;
-      if (child) recordPositions(child, childPath, lines, out);
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      const childPath = [...path, i];
-      const child = item as YamlNode | null;
-      if (child?.range) out.set(formatPath(childPath), toPos(child.range[0], lines));
-      if (child) recordPositions(child, childPath, lines, out);
-    });
-  }
-}
-
 function lookup(positions: ReadonlyMap<string, SourcePosition>, field: string): SourcePosition | undefined {
   const segments = parsePath(field);
   for (let n = segments.length; n > 0; n--) {
@@ -252,12 +226,13 @@ export function positionOf(doc: ManifestDocument, field: string | undefined): So
   return (field ? lookup(doc.positions, canonicalPath(field)) : undefined) ?? { line: doc.line, column: doc.column };
 }
 
-function startOf(node: YamlNode, lines: LineCounter): SourcePosition {
-  return node.range ? toPos(node.range[0], lines) : { line: 1, column: 1 };
+function startOf(node: SourceNode | undefined): SourcePosition {
+  return node?.start ?? { line: 1, column: 1 };
 }
 
-function toPos(offset: number, lines: LineCounter): SourcePosition {
-  const p = lines.linePos(offset);
+function yamlStartOf(node: YamlNode, lines: LineCounter): SourcePosition {
+  if (!node.range) return { line: 1, column: 1 };
+  const p = lines.linePos(node.range[0]);
   return { line: p.line, column: p.col };
 }
 
