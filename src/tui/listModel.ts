@@ -82,6 +82,7 @@ const MAX_INCREMENTAL = 2_000;
 /** Lists kept up to date at once: the current view and the few it came from (a view switch back is instant). */
 const MEMOS = 6;
 
+/** Its `result.objects` and `texts` arrays belong to it alone: following the watch changes them in place. */
 interface Computed {
   result: ComputedList;
   /** Whether an object of the view's kind belongs in the rows (namespace, scope, selectors, filter). */
@@ -195,27 +196,38 @@ export class ListModel {
     this.watches.delete(kind);
   }
 
-  /** Moves the memo's rows through its changes; false when one cannot be placed (then everything is listed again). */
+  /**
+   * Moves the memo's rows through its changes, in place (each memo owns its arrays); false when one cannot be placed
+   * (then the memo is dropped and everything is listed again).
+   */
   private applyChanges(memo: Memo): boolean {
     if (memo.result.error) return false;
-    const objects = memo.result.objects.slice();
-    const texts = memo.texts.slice();
+    const { objects } = memo.result;
+    const { texts } = memo;
     const byKey = (memo.byKey ??= new Map(objects.map((o) => [rowKey(o), o])));
     const now = this.source.now();
     for (const { type, object } of memo.changes ?? []) {
       const k = rowKey(object);
       const old = byKey.get(k);
+      const kept = type !== 'DELETED' && memo.accept(object);
       if (old) {
         const i = lowerBound(objects, old, memo.compare);
         if (objects[i] !== old) {
           memo.byKey = undefined;
           return false;
         }
+        // Most changes (a status) leave the row where it was: replace it without moving the rows after it.
+        if (kept && fitsAt(objects, i, object, memo.compare)) {
+          objects[i] = object;
+          texts[i] = this.entry(memo.query.view, object, now).text;
+          byKey.set(k, object);
+          continue;
+        }
         objects.splice(i, 1);
         texts.splice(i, 1);
         byKey.delete(k);
       }
-      if (type !== 'DELETED' && memo.accept(object)) {
+      if (kept) {
         const i = lowerBound(objects, object, memo.compare);
         objects.splice(i, 0, object);
         texts.splice(i, 0, this.entry(memo.query.view, object, now).text);
@@ -251,7 +263,7 @@ export class ListModel {
     } else if (filter.test) {
       const test = filter.test;
       keep = (_, text) => test(text);
-    } else return before === '' ? { result: m.result, accept: m.accept, compare: m.compare, texts: m.texts } : undefined;
+    } else return before === '' ? { result: { objects: m.result.objects.slice() }, accept: m.accept, compare: m.compare, texts: m.texts.slice() } : undefined;
     const objects: AnyObject[] = [];
     const texts: string[] = [];
     m.result.objects.forEach((o, i) => {
@@ -351,6 +363,13 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], entries: RowEn
 const rowKey = (o: AnyObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 /** The first index whose object does not sort before `o`. */
+/** Whether `o` sorts strictly between the neighbours of position `i` (so it can take the place of the row there). */
+function fitsAt(objects: readonly AnyObject[], i: number, o: AnyObject, compare: (a: AnyObject, b: AnyObject) => number): boolean {
+  const before = objects[i - 1];
+  const after = objects[i + 1];
+  return (before === undefined || compare(before, o) < 0) && (after === undefined || compare(o, after) < 0);
+}
+
 function lowerBound(objects: readonly AnyObject[], o: AnyObject, compare: (a: AnyObject, b: AnyObject) => number): number {
   let lo = 0;
   let hi = objects.length;

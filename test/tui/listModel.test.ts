@@ -41,7 +41,7 @@ const SCOPES: (Scope | undefined)[] = [
 const queryArb = fc.record({
   namespace: fc.constantFrom(undefined, 'default', 'team-a'),
   scope: fc.nat(SCOPES.length - 1),
-  filter: fc.constantFrom('', '', 'web', 'we', 'p-1', 'P-1', 'p-12', '!api', '-l app in (web,db)', '-l app=', '-l ', 'Run', '^team', '(bad'),
+  filter: fc.constantFrom('', '', ' ', 'web', 'we', 'p-1', 'P-1', 'p-12', '!api', '-l app in (web,db)', '-l app=', '-l ', 'Run', '^team', '(bad'),
   sort: fc.constantFrom(undefined, { by: 'name' as const, desc: false }, { by: 'age' as const, desc: true }, { by: 'status' as const, desc: false }),
 });
 
@@ -127,6 +127,26 @@ describe('list model', () => {
     cluster.create(pod('web-123'));
     cluster.delete('Pod', 'default', 'web-12', { gracePeriodSeconds: 0 });
     expect(model.compute(q('web-12'), 2).objects.map((o) => o.metadata.name)).toEqual(['web-123']);
+    model.close();
+  });
+
+  it('keeps lists that started from the same rows apart as both follow changes', () => {
+    const cluster = createCluster({ seed: 1 });
+    for (let i = 0; i < 5; i++) cluster.create(pod(`web-${i}`));
+    const source = createSimulatedSource({ cluster });
+    const model = new ListModel(source);
+    const view = viewById('pods')!;
+    const q = (filter: string): ListQuery => ({ view, namespace: undefined, filter });
+    model.compute(q(''), 1);
+    model.compute(q(' '), 1); // a blank filter takes the unfiltered rows as they are
+    for (let round = 2; round <= 4; round++) {
+      cluster.create(pod(`web-${round + 3}`));
+      const web2 = cluster.get('Pod', 'default', 'web-2')!;
+      cluster.updateStatus({ ...web2, status: { ...web2.status, phase: round % 2 === 0 ? 'Running' : 'Pending' } } as Pod);
+      const fresh = names(new ListModel(source).compute(q(''), round).objects);
+      expect(names(model.compute(q(''), round).objects)).toEqual(fresh);
+      expect(names(model.compute(q(' '), round).objects)).toEqual(fresh);
+    }
     model.close();
   });
 });
