@@ -152,11 +152,13 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
   };
   if (spec.initContainers) out.initContainers = mapShared(spec.initContainers, container);
   if (spec.volumes) out.volumes = mapShared(spec.volumes, (v) => unchanged(v, defaultVolume(v)));
-  return out;
+  // An already defaulted spec (a stored template being updated) is kept as is: later reads can stop at identity.
+  return unchanged(spec, out);
 }
 
 function defaultTemplate(t: PodTemplateSpec | undefined): PodTemplateSpec {
-  return { ...(t ?? {}), spec: defaultPodSpec(t?.spec ?? ({} as PodSpec)) };
+  const spec = defaultPodSpec(t?.spec ?? ({} as PodSpec));
+  return t && spec === t.spec ? t : { ...(t ?? {}), spec };
 }
 
 /** SetDefaults_Pod: a container with a limit but no request for a resource requests the limit. */
@@ -169,7 +171,7 @@ function requestsFromLimits(c: Container): Container {
 }
 
 function defaultPod(pod: Pod): Pod {
-  const spec = defaultPodSpec(pod.spec ?? ({} as PodSpec));
+  const spec = { ...defaultPodSpec(pod.spec ?? ({} as PodSpec)) };
   spec.containers = mapShared(spec.containers, requestsFromLimits);
   if (spec.initContainers) spec.initContainers = mapShared(spec.initContainers, requestsFromLimits);
   // Set on pods only (not templates) by the ServiceAccount and Priority admission plugins.
