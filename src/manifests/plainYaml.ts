@@ -37,6 +37,9 @@ interface Line {
 
 const GIVE_UP = Symbol('give up');
 
+/** Deeper nesting than any manifest has: the full parser words the error (or reads it) as before. */
+const MAX_DEPTH = 64;
+
 function giveUp(): never {
   throw GIVE_UP;
 }
@@ -72,7 +75,7 @@ function readDocument(lines: Line[], resolve: ScalarResolver): PlainDocument {
   const reader = new BlockReader(lines, resolve);
   const first = lines[0]!;
   if (isDash(first, first.indent)) giveUp();
-  const { value, node } = reader.mapAt(first.indent, first.indent);
+  const { value, node } = reader.mapAt(first.indent, first.indent, 0);
   if (!reader.done()) giveUp();
   return { value, node };
 }
@@ -106,7 +109,8 @@ class BlockReader {
   }
 
   /** A block mapping whose first key is on the current line at `col`, its other keys on lines indented `indent`. */
-  mapAt(col: number, indent: number): { value: Record<string, unknown>; node: SourceMap } {
+  mapAt(col: number, indent: number, depth: number): { value: Record<string, unknown>; node: SourceMap } {
+    if (depth > MAX_DEPTH) giveUp();
     const value: Record<string, unknown> = {};
     const node: SourceMap = { kind: 'map', start: pos(this.lines[this.i]!, col), entries: [] };
     for (let first = true; ; first = false) {
@@ -119,7 +123,7 @@ class BlockReader {
       const at = first ? col : indent;
       const { key, end } = this.key(line!, at);
       if (Object.hasOwn(value, key) || key === '__proto__') giveUp();
-      const entry = this.valueAfterKey(line!, end, indent);
+      const entry = this.valueAfterKey(line!, end, indent, depth + 1);
       value[key] = entry.value;
       node.entries.push({ key, at: pos(line!, at), value: entry.node });
     }
@@ -137,24 +141,25 @@ class BlockReader {
   }
 
   /** The value after `key:` (`end` is just past the colon) of a mapping indented `indent`. */
-  private valueAfterKey(line: Line, end: number, indent: number): { value: unknown; node: SourceNode | null } {
+  private valueAfterKey(line: Line, end: number, indent: number, depth: number): { value: unknown; node: SourceNode | null } {
     let col = end;
     while (line.text.charCodeAt(col) === 32) col++;
     if (col < line.text.length && line.text[col] !== '#') {
       this.i++;
-      const read = inlineValue(line, col, this.resolve);
+      const read = inlineValue(line, col, this.resolve, depth);
       this.noDeeperLine(indent);
       return read;
     }
     this.i++;
     const next = this.lines[this.i];
-    if (next && next.indent > indent) return isDash(next, next.indent) ? this.seq(next.indent) : this.mapAt(next.indent, next.indent);
-    if (next && next.indent === indent && isDash(next, indent)) return this.seq(indent);
+    if (next && next.indent > indent) return isDash(next, next.indent) ? this.seq(next.indent, depth) : this.mapAt(next.indent, next.indent, depth);
+    if (next && next.indent === indent && isDash(next, indent)) return this.seq(indent, depth);
     // `key:` alone: null, and like `yaml` no position of its own is needed.
     return { value: null, node: null };
   }
 
-  private seq(indent: number): { value: unknown[]; node: SourceSeq } {
+  private seq(indent: number, depth: number): { value: unknown[]; node: SourceSeq } {
+    if (depth > MAX_DEPTH) giveUp();
     const value: unknown[] = [];
     const node: SourceSeq = { kind: 'seq', start: pos(this.lines[this.i]!, indent), items: [] };
     for (;;) {
@@ -167,12 +172,12 @@ class BlockReader {
       if (col >= line.text.length || line.text[col] === '#' || isDash(line, col)) giveUp();
       KEY.lastIndex = col;
       if (KEY.test(line.text)) {
-        const item = this.mapAt(col, col);
+        const item = this.mapAt(col, col, depth + 1);
         value.push(item.value);
         node.items.push(item.node);
       } else {
         this.i++;
-        const item = inlineValue(line, col, this.resolve);
+        const item = inlineValue(line, col, this.resolve, depth + 1);
         this.noDeeperLine(indent);
         value.push(item.value);
         node.items.push(item.node);
@@ -189,12 +194,12 @@ class BlockReader {
 }
 
 /** A one-line value starting at `col`, with nothing but a comment after it. */
-function inlineValue(line: Line, col: number, resolve: ScalarResolver): Read<unknown> {
+function inlineValue(line: Line, col: number, resolve: ScalarResolver, depth: number): Read<unknown> {
   const text = line.text;
   const c = text[col]!;
   let read: Read<unknown> & { end: number };
   if (c === '"' || c === "'") read = quoted(text, col, line);
-  else if (c === '{' || c === '[') read = flow(text, col, line, resolve);
+  else if (c === '{' || c === '[') read = flow(text, col, line, resolve, depth);
   else {
     let end = text.indexOf(' #', col);
     if (end < 0) end = text.length;
@@ -235,7 +240,8 @@ function quoted(text: string, col: number, line: Line): Read<string> & { end: nu
 }
 
 /** A flow mapping or list that closes on the same line. */
-function flow(text: string, col: number, line: Line, resolve: ScalarResolver): Read<unknown> & { end: number } {
+function flow(text: string, col: number, line: Line, resolve: ScalarResolver, depth: number): Read<unknown> & { end: number } {
+  if (depth > MAX_DEPTH) giveUp();
   const isMap = text[col] === '{';
   const close = isMap ? '}' : ']';
   const skip = (i: number) => {
@@ -259,12 +265,12 @@ function flow(text: string, col: number, line: Line, resolve: ScalarResolver): R
       if (text[FLOW_KEY.lastIndex] !== ':' || text[FLOW_KEY.lastIndex + 1] !== ' ') giveUp();
       if (key.length > 1000 || key === '<<' || key === '__proto__' || Object.hasOwn(map, key)) giveUp();
       if (resolve(key, true)?.value !== key) giveUp();
-      const item = flowValue(text, skip(FLOW_KEY.lastIndex + 1), line, resolve);
+      const item = flowValue(text, skip(FLOW_KEY.lastIndex + 1), line, resolve, depth + 1);
       map[key] = item.value;
       mapNode.entries.push({ key, at: pos(line, i), value: item.node });
       i = item.end;
     } else {
-      const item = flowValue(text, i, line, resolve);
+      const item = flowValue(text, i, line, resolve, depth + 1);
       list.push(item.value);
       seqNode.items.push(item.node);
       i = item.end;
@@ -278,14 +284,14 @@ function flow(text: string, col: number, line: Line, resolve: ScalarResolver): R
   return isMap ? { value: map, node: mapNode, end: i + 1 } : { value: list, node: seqNode, end: i + 1 };
 }
 
-function flowValue(text: string, col: number, line: Line, resolve: ScalarResolver): Read<unknown> & { end: number } {
+function flowValue(text: string, col: number, line: Line, resolve: ScalarResolver, depth: number): Read<unknown> & { end: number } {
   const c = text[col];
   if (c === '"' || c === "'") {
     const read = quoted(text, col, line);
     if (text[read.end] === ':') giveUp();
     return read;
   }
-  if (c === '{' || c === '[') return flow(text, col, line, resolve);
+  if (c === '{' || c === '[') return flow(text, col, line, resolve, depth);
   let end = col;
   while (end < text.length && !',[]{}'.includes(text[end]!)) end++;
   const source = text.slice(col, end).trimEnd();

@@ -141,4 +141,10 @@ describe('readPlainYaml', () => {
     ];
     for (const text of texts) expect(expectSameAsYaml(text), text).toBe(true);
   });
+
+  it('gives up on absurd nesting instead of overflowing the stack (the yaml parser words that error)', () => {
+    expect(readPlainYaml(`a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`, resolvePlainScalar)).toBeUndefined();
+    const block = Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+    expect(readPlainYaml(block, resolvePlainScalar)).toBeUndefined();
+  });
 });
