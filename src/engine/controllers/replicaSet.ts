@@ -196,7 +196,7 @@ export class ReplicaSetController implements Controller {
     }
     if (diff > 0) {
       const count = Math.min(diff, BURST_REPLICAS);
-      const victims = podsToDelete(tally.pods(), this.relatedNodeCounts(rs), count, this.cluster.clock.now());
+      const victims = podsToDelete(tally.candidates(), this.relatedNodeCounts(rs), count, this.cluster.clock.now());
       let error: string | undefined;
       for (const pod of victims) {
         try {

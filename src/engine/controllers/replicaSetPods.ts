@@ -75,7 +75,7 @@ function maxRestarts(pod: Pod): { regular: number; sidecar: number } {
 }
 
 /** What the ranking reads from a pod, computed once per stored version. */
-interface Candidate {
+export interface Candidate {
   pod: Pod;
   /** spec.nodeName, '' when unscheduled: the key of the node counts. */
   node: string;
@@ -94,23 +94,25 @@ const candidateCache = new WeakMap<Pod, Candidate>();
 
 function candidate(pod: Pod): Candidate {
   let c = candidateCache.get(pod);
-  if (!c) {
-    const ready = isPodReady(pod);
-    c = {
-      pod,
-      node: pod.spec.nodeName ?? '',
-      assigned: !!pod.spec.nodeName,
-      phase: PHASE_ORDINAL[pod.status?.phase ?? ''] ?? 0,
-      ready,
-      cost: deletionCost(pod),
-      readyTime: ready ? parseTime(readyCondition(pod)?.lastTransitionTime) : undefined,
-      restarts: maxRestarts(pod),
-      created: parseTime(pod.metadata.creationTimestamp),
-      uid: pod.metadata.uid ?? '',
-    };
-    candidateCache.set(pod, c);
-  }
+  if (!c) candidateCache.set(pod, (c = deletionCandidate(pod)));
   return c;
+}
+
+/** What the scale-down order reads from a pod (callers that keep each pod version's facts cache it themselves). */
+export function deletionCandidate(pod: Pod): Candidate {
+  const ready = isPodReady(pod);
+  return {
+    pod,
+    node: pod.spec.nodeName ?? '',
+    assigned: !!pod.spec.nodeName,
+    phase: PHASE_ORDINAL[pod.status?.phase ?? ''] ?? 0,
+    ready,
+    cost: deletionCost(pod),
+    readyTime: ready ? parseTime(readyCondition(pod)?.lastTransitionTime) : undefined,
+    restarts: maxRestarts(pod),
+    created: parseTime(pod.metadata.creationTimestamp),
+    uid: pod.metadata.uid ?? '',
+  };
 }
 
 /** afterOrZero: a missing time sorts first, otherwise the later time first. */
@@ -168,8 +170,8 @@ export function nodeCounts(related: readonly Pod[]): Map<string, number> {
  * the rank of a pod is how many active related pods (of every ReplicaSet with the same owner) share its node:
  * `onNode` holds those counts.
  */
-export function podsToDelete(pods: readonly Pod[], onNode: ReadonlyMap<string, number>, count: number, now: number): Pod[] {
-  if (count >= pods.length) return [...pods];
+export function podsToDelete(pods: readonly Candidate[], onNode: ReadonlyMap<string, number>, count: number, now: number): Pod[] {
+  if (count >= pods.length) return pods.map((c) => c.pod);
   if (count > 4) return rankByNodeCounts(pods, onNode, now).slice(0, count);
   // A rolling update takes a pod or two at a time: pick the first few without sorting them all.
   const out: Pod[] = [];
@@ -180,7 +182,7 @@ export function podsToDelete(pods: readonly Pod[], onNode: ReadonlyMap<string, n
     let bestRank = 0;
     for (let i = 0; i < pods.length; i++) {
       if (taken.includes(i)) continue;
-      const c = candidate(pods[i]!);
+      const c = pods[i]!;
       const rank = onNode.get(c.node) ?? 0;
       if (bestC === undefined || deleteBefore(c, rank, bestC, bestRank, now)) {
         best = i;
@@ -189,21 +191,18 @@ export function podsToDelete(pods: readonly Pod[], onNode: ReadonlyMap<string, n
       }
     }
     taken.push(best);
-    out.push(pods[best]!);
+    out.push(bestC!.pod);
   }
   return out;
 }
 
 /** Every pod in deletion order, first deleted first; the rank of a pod counts the active `related` pods on its node. */
 export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[], now: number): Pod[] {
-  return rankByNodeCounts(pods, nodeCounts(related), now);
+  return rankByNodeCounts(pods.map(candidate), nodeCounts(related), now);
 }
 
-function rankByNodeCounts(pods: readonly Pod[], onNode: ReadonlyMap<string, number>, now: number): Pod[] {
-  const items = pods.map((p) => {
-    const c = candidate(p);
-    return { c, rank: onNode.get(c.node) ?? 0 };
-  });
+function rankByNodeCounts(candidates: readonly Candidate[], onNode: ReadonlyMap<string, number>, now: number): Pod[] {
+  const items = candidates.map((c) => ({ c, rank: onNode.get(c.node) ?? 0 }));
   items.sort((a, b) => (deleteBefore(a.c, a.rank, b.c, b.rank, now) ? -1 : deleteBefore(b.c, b.rank, a.c, a.rank, now) ? 1 : 0));
   return items.map((i) => i.c.pod);
 }

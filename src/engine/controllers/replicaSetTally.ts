@@ -8,6 +8,7 @@ import type { Pod, ReplicaSet } from '../api/types.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { fromLabelSelector, matches, type Selector } from '../selectors.js';
 import { controllerOf, isPodActive } from './podState.js';
+import { deletionCandidate, type Candidate } from './replicaSetPods.js';
 
 interface Entry {
   pod: Pod;
@@ -16,6 +17,8 @@ interface Entry {
   fullyLabeled: boolean;
   /** Ready's lastTransitionTime (ms) when Ready, else undefined. */
   readySince: number | undefined;
+  /** What the scale-down order reads from this pod version, once it has been asked for. */
+  candidate?: Candidate;
 }
 
 export class Tally {
@@ -71,9 +74,10 @@ export class Tally {
     if (e.readySince !== undefined) this.ready--;
   }
 
-  pods(): Pod[] {
-    const out: Pod[] = [];
-    for (const e of this.entries.values()) out.push(e.pod);
+  /** The counted pods as the scale-down order reads them. */
+  candidates(): Candidate[] {
+    const out: Candidate[] = [];
+    for (const e of this.entries.values()) out.push((e.candidate ??= deletionCandidate(e.pod)));
     return out;
   }
 
