@@ -45,14 +45,22 @@ class Memo<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly limit: number) {}
   get(key: string, make: () => V): V {
-    let v = this.map.get(key);
-    if (v === undefined) {
-      if (this.map.size >= this.limit) this.map.clear();
-      v = make();
-      this.map.set(key, v);
-    }
-    return v;
+    return this.peek(key) ?? this.put(key, make());
   }
+  peek(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  put(key: string, value: V): V {
+    if (this.map.size >= this.limit) this.map.clear();
+    this.map.set(key, value);
+    return value;
+  }
+}
+
+/** Ink's OutputCaches (not exported either). */
+interface OutputCaches {
+  widths: Map<string, number>;
+  styledChars: Map<string, unknown>;
 }
 
 const SEP = '\u0000';
@@ -70,11 +78,21 @@ export function fastGet(Output: InkOutputClass, inkGet: (this: InkOutput) => { o
       return w;
     });
 
-  /** One row drawn by Ink itself from its writes, each a single line already clipped and transformed. */
-  const drawRow = (rowWidth: number, writes: readonly (readonly [number, string])[]): string => {
-    const row = new Output({ width: rowWidth, height: 1 });
-    for (const [x, line] of writes) row.write(x, 0, line, { transformers: [] });
-    return inkGet.call(row).output;
+  /** Ink's per-Output caches (cell widths, styled cells of a line), kept across frames; renewed when large. */
+  let shared: OutputCaches | undefined;
+  const caches = (): OutputCaches => {
+    if (!shared || shared.widths.size > 20_000 || shared.styledChars.size > 5_000) shared = (new Output({ width: 0, height: 0 }) as unknown as { caches: OutputCaches }).caches;
+    return shared;
+  };
+
+  /** Rows drawn by Ink itself (in one Output) from their writes, each a single line already clipped and transformed. */
+  const drawRows = (rowWidth: number, rows: readonly (readonly (readonly [number, string])[])[]): string[] => {
+    const out = new Output({ width: rowWidth, height: rows.length });
+    (out as unknown as { caches: OutputCaches }).caches = caches();
+    rows.forEach((writes, y) => {
+      for (const [x, line] of writes) out.write(x, y, line, { transformers: [] });
+    });
+    return inkGet.call(out).output.split('\n');
   };
 
   // The walk over operations is Ink's (output.js), line for line; only what it does per row is deferred and cached.
@@ -128,12 +146,17 @@ export function fastGet(Output: InkOutputClass, inkGet: (this: InkOutput) => { o
         offsetY++;
       }
     }
-    const rows = writes.map((row) => {
-      if (row.length === 0) return '';
+    const keys = writes.map((row) => {
       let key = `${this.width}`;
       for (const [x, line] of row) key += `${SEP}${x}${SEP}${line}`;
-      return rowStrings.get(key, () => drawRow(this.width, row));
+      return key;
     });
+    const rows = keys.map((key, y) => (writes[y]!.length === 0 ? '' : rowStrings.peek(key)));
+    const missing = rows.flatMap((row, y) => (row === undefined ? [y] : []));
+    if (missing.length > 0) {
+      const drawn = drawRows(this.width, missing.map((y) => writes[y]!));
+      missing.forEach((y, i) => (rows[y] = rowStrings.put(keys[y]!, drawn[i]!)));
+    }
     return { output: rows.join('\n'), height: rows.length };
   };
 }
