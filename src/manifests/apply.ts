@@ -39,6 +39,8 @@ interface Declared {
   objectKey: ObjectKey;
   object: AnyObject;
   doc: ManifestDocument;
+  /** What creating it sends, made once for the dry-run validation and the write (neither changes it). */
+  createBody?: AnyObject;
 }
 
 interface FileState {
@@ -314,7 +316,7 @@ export class Applier {
         const { uid, creationTimestamp, generation, resourceVersion } = live.metadata;
         candidate = { ...merged, metadata: { ...merged.metadata, name, ...(namespace ? { namespace } : {}), uid, creationTimestamp, generation, resourceVersion } } as AnyObject;
       } else {
-        candidate = withLastApplied(d.object);
+        candidate = createBody(d);
       }
       const defaulted = withDefaults(candidate);
       const fieldErrors = validate(defaulted, live);
@@ -330,7 +332,7 @@ export class Applier {
     const ref = refOf(d.objectKey);
     if (!live) {
       try {
-        this.client.create(withLastApplied(d.object));
+        this.client.create(createBody(d));
       } catch (err) {
         return errorRecords(file, d, 'creating', err);
       }
@@ -365,6 +367,10 @@ export class Applier {
       // best effort: an undo that fails leaves the object as the partial apply left it
     }
   }
+}
+
+function createBody(d: Declared): AnyObject {
+  return (d.createBody ??= withLastApplied(d.object));
 }
 
 function nsText(k: ObjectKey): string {

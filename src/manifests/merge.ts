@@ -20,7 +20,9 @@ export function isObject(v: Json): v is JsonObject {
 
 /** JSON with keys sorted and HTML characters escaped, byte for byte what Go's json.Marshal gives for the same map. */
 export function goJson(value: Json): string {
-  return JSON.stringify(sortKeys(value))
+  const text = JSON.stringify(sortKeys(value));
+  if (!/[<>&\u2028\u2029]/.test(text)) return text;
+  return text
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
@@ -42,13 +44,12 @@ export function deepEqual(a: Json, b: Json): boolean {
 
 /** The annotation kubectl writes: the file's object (without the annotation itself) as JSON, plus a newline. */
 export function lastAppliedAnnotation(desired: object): string {
-  const copy = structuredClone(desired) as JsonObject;
-  const meta = isObject(copy['metadata']) ? copy['metadata'] : (copy['metadata'] = {});
+  const o = desired as JsonObject;
+  const meta = isObject(o['metadata']) ? o['metadata'] : {};
   // kubectl leaves an empty annotations map behind, which is why real annotations read `"annotations":{}`.
-  const annotations = isObject(meta['annotations']) ? meta['annotations'] : {};
-  delete annotations[LAST_APPLIED];
-  meta['annotations'] = annotations;
-  return `${goJson(copy)}\n`;
+  const { [LAST_APPLIED]: _previous, ...annotations } = isObject(meta['annotations']) ? meta['annotations'] : {};
+  // Shallow copies are enough: goJson only reads.
+  return `${goJson({ ...o, metadata: { ...meta, annotations } })}\n`;
 }
 
 /** The file's object as `kubectl apply` sends it on create: with the last-applied annotation. */

@@ -29,8 +29,8 @@ export function refOf(k: ObjectKey): string {
 /** The object as apply sends it: namespaced kinds get the default namespace, cluster-scoped ones lose theirs. */
 export function normalizeObject(object: AnyObject, defaultNamespace: string): AnyObject {
   const info = kindInfo(object.kind);
-  const copy = structuredClone(object);
-  copy.metadata = { ...(copy.metadata ?? {}) };
+  // Only metadata changes; what is below is shared with the file's object, which nothing changes.
+  const copy = { ...object, metadata: { ...(object.metadata ?? {}) } };
   if (info?.namespaced) copy.metadata.namespace = copy.metadata.namespace || defaultNamespace;
   else delete copy.metadata.namespace;
   return copy;
