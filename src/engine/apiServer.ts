@@ -12,7 +12,7 @@ import type { VirtualClock } from './clock.js';
 import { alreadyExists, ApiError, invalid, notFound } from './errors.js';
 import type { SeededRandom } from './random.js';
 import { fromLabelSelector, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
-import { copyUnshared, jsonEqual } from './store/immutable.js';
+import { copyUnshared, jsonEqual, shallowCopy } from './store/immutable.js';
 import type { ObjectStore } from './store/objectStore.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -88,8 +88,11 @@ export class ApiServer implements ClusterClient {
 
   create<T extends AnyObject>(input: T): T {
     const info = this.info(input.kind);
-    const obj = { ...copyUnshared(input) } as Mutable<T>;
-    const meta = (obj.metadata = { ...(obj.metadata ?? {}) });
+    // copyUnshared makes a new plain object unless the input is frozen (then it is shared with a stored object) or
+    // has an own `__proto__` key (which its copy set as the prototype): only those need the copy the spread made.
+    const copied = copyUnshared(input);
+    const obj = (copied === input || Object.hasOwn(input, '__proto__') ? shallowCopy(copied) : copied) as Mutable<T>;
+    const meta = (obj.metadata = shallowCopy(obj.metadata ?? {}));
     if (info.namespaced) meta.namespace = meta.namespace || 'default';
     else delete meta.namespace;
 
@@ -169,10 +172,12 @@ export class ApiServer implements ClusterClient {
     this.checkVersion(this.info('Pod'), existing, pod);
     // Already bound (the update is then refused or changes nothing): the full update path gives the answer.
     if (existing.spec.nodeName) return this.update({ ...existing, spec: { ...existing.spec, nodeName } });
+    const spec = shallowCopy(existing.spec);
+    spec.nodeName = nodeName;
     const next = {
       ...existing,
       metadata: { ...existing.metadata, generation: (existing.metadata.generation ?? 0) + 1 },
-      spec: { ...existing.spec, nodeName },
+      spec,
     };
     return this.commit(existing, next, true) as Pod;
   }
@@ -281,15 +286,11 @@ export class ApiServer implements ClusterClient {
     if (pod.metadata.deletionTimestamp && pod.metadata.deletionGracePeriodSeconds === grace) return pod;
     const deadline = this.clock.now() + grace * 1000;
     const existingDeadline = pod.metadata.deletionTimestamp ? Date.parse(pod.metadata.deletionTimestamp) : Infinity;
-    const next: Pod = {
-      ...pod,
-      metadata: {
-        ...pod.metadata,
-        deletionTimestamp: new Date(Math.min(deadline, existingDeadline)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        deletionGracePeriodSeconds: grace,
-        resourceVersion: this.store.nextResourceVersion(),
-      },
-    };
+    const metadata = shallowCopy(pod.metadata);
+    metadata.deletionTimestamp = new Date(Math.min(deadline, existingDeadline)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    metadata.deletionGracePeriodSeconds = grace;
+    metadata.resourceVersion = this.store.nextResourceVersion();
+    const next: Pod = { ...pod, metadata };
     this.store.put('MODIFIED', next);
     return next;
   }

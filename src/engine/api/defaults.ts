@@ -8,7 +8,7 @@ import type {
   PersistentVolume, PersistentVolumeClaimSpec, Pod, PodSpec, PodTemplateSpec, Probe, ReplicaSet, Service, StatefulSet,
   StorageClass, Toleration, Volume,
 } from './types.js';
-import { jsonEqual } from '../store/immutable.js';
+import { jsonEqual, shallowCopy } from '../store/immutable.js';
 
 /** Returns a defaulted deep copy; the input is never mutated. */
 export function applyDefaults<T extends AnyObject>(obj: T): T {
@@ -171,13 +171,16 @@ function requestsFromLimits(c: Container): Container {
 }
 
 function defaultPod(pod: Pod): Pod {
-  const spec = { ...defaultPodSpec(pod.spec ?? ({} as PodSpec)) };
+  const spec = shallowCopy(defaultPodSpec(pod.spec ?? ({} as PodSpec)));
   spec.containers = mapShared(spec.containers, requestsFromLimits);
   if (spec.initContainers) spec.initContainers = mapShared(spec.initContainers, requestsFromLimits);
   // Set on pods only (not templates) by the ServiceAccount and Priority admission plugins.
   spec.serviceAccountName = spec.serviceAccountName || 'default';
   if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
-  return { ...pod, spec };
+  // The API server adds status and metadata keys to this object next.
+  const out = shallowCopy(pod);
+  out.spec = spec;
+  return out;
 }
 
 const NOT_READY = 'node.kubernetes.io/not-ready';
@@ -198,7 +201,11 @@ export function addDefaultTolerations(pod: Pod): Pod {
     if (!tolerates(tolerations, key)) extra.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   if (extra.length === 0) return pod;
-  return { ...pod, spec: { ...pod.spec, tolerations: [...tolerations, ...extra] } };
+  const spec = shallowCopy(pod.spec);
+  spec.tolerations = [...tolerations, ...extra];
+  const out = shallowCopy(pod);
+  out.spec = spec;
+  return out;
 }
 
 // ---------- apps/v1 ----------

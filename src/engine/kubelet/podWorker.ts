@@ -13,6 +13,7 @@ import { ContainerRuntime, type ContainerKind, type ContainerUsage } from './con
 import { between } from './hash.js';
 import type { ImageStore } from './imageStore.js';
 import type { PodCidr } from './ipam.js';
+import { shallowCopy } from '../store/immutable.js';
 import { kubeletConditions, mergeConditions, podPhase } from './podStatus.js';
 import type { ProbeState } from './probes.js';
 
@@ -354,15 +355,14 @@ export class PodWorker {
       this.host.clock.nowRfc3339(),
     );
     const hostIP = this.host.hostIP();
-    const status: PodStatus = {
-      ...(current ?? {}),
-      phase,
-      conditions,
-      hostIP,
-      hostIPs: [{ ip: hostIP }],
-      startTime: this.startTime,
-      containerStatuses: app,
-    };
+    // Keys are added to this copy below: see shallowCopy.
+    const status: PodStatus = shallowCopy(current ?? {});
+    status.phase = phase;
+    status.conditions = conditions;
+    status.hostIP = hostIP;
+    status.hostIPs = [{ ip: hostIP }];
+    status.startTime = this.startTime;
+    status.containerStatuses = app;
     if (this.podIP) {
       status.podIP = this.podIP;
       status.podIPs = [{ ip: this.podIP }];

@@ -9,6 +9,7 @@ import type { Pod } from '../api/types.js';
 import type { WatchEvent } from '../client.js';
 import type { Cluster } from '../cluster.js';
 import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE } from '../controllers/persistentVolumeMatch.js';
+import { shallowCopy } from '../store/immutable.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
 import { SchedulerCache, type NodeInfo } from './cache.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE } from './fitError.js';
@@ -387,7 +388,9 @@ export class Scheduler implements Controller {
     if (old && old.status === next.status && old.reason === next.reason && old.message === next.message && old.lastTransitionTime === next.lastTransitionTime) return;
     if (i >= 0) conditions[i] = next;
     else conditions.push(next);
-    this.cluster.api.updateStatus({ ...latest, status: { ...(latest.status ?? {}), conditions } });
+    const status = shallowCopy(latest.status ?? {});
+    status.conditions = conditions;
+    this.cluster.api.updateStatus({ ...latest, status });
   }
 
   // ---------- pods waiting for their volumes ----------

@@ -18,6 +18,16 @@ export function deepFreeze<T>(o: T): T {
 }
 
 /**
+ * `{ ...o }` for a copy that is given new keys afterwards. In V8 (Node 20) an object made by spread takes a map that
+ * makes each key added later slow (about 1.5 µs, where assigning to an Object.assign copy takes nanoseconds) and
+ * stores it out of line (an Event's metadata: four times the bytes). Same keys, order and values as the spread; an
+ * own `__proto__` key (Object.assign would set the prototype instead) falls back to the spread.
+ */
+export function shallowCopy<T extends object>(o: T): T {
+  return Object.hasOwn(o, '__proto__') ? { ...o } : Object.assign({}, o);
+}
+
+/**
  * A deep copy of `o` except the parts it shares (by reference, at the same place) with `stored`, the stored
  * version it was made from, and frozen parts. Equal to structuredClone for JSON-shaped data: key order and
  * undefined-valued keys are kept.
