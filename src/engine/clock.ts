@@ -31,6 +31,21 @@ export function toRfc3339(ms: number): string {
   return lastText;
 }
 
+const parsed = new Map<string, number>();
+
+/**
+ * Date.parse, remembered: the controllers compare the same few timestamps (creation, Ready transitions) in every
+ * sync. The memory is dropped now and then so a long run does not keep every second it has seen.
+ */
+export function parseTimestamp(text: string): number {
+  let ms = parsed.get(text);
+  if (ms === undefined) {
+    if (parsed.size >= 4096) parsed.clear();
+    parsed.set(text, (ms = Date.parse(text)));
+  }
+  return ms;
+}
+
 export class VirtualClock {
   private current: number;
   private seq = 0;

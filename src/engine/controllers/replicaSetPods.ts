@@ -5,6 +5,7 @@
  */
 import type { KubeObject, OwnerReference } from '../api/meta.js';
 import type { Pod, PodTemplateSpec } from '../api/types.js';
+import { parseTimestamp } from '../clock.js';
 import { controllerRef, isPodActive, isPodReady, readyCondition } from './podState.js';
 
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
@@ -54,7 +55,7 @@ const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running:
 
 function parseTime(t: string | undefined | null): number | undefined {
   if (!t) return undefined;
-  const ms = Date.parse(t);
+  const ms = parseTimestamp(t);
   return Number.isNaN(ms) ? undefined : ms;
 }
 

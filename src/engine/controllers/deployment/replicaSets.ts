@@ -4,6 +4,7 @@
  */
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../api/types.js';
 import { maxSurge, replicasOf } from './fenceposts.js';
+import { parseTimestamp } from '../../clock.js';
 import { canonicalJson, POD_TEMPLATE_HASH_LABEL } from './hash.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -61,7 +62,7 @@ export function equalIgnoreHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean
   return a === b || comparableForm(a) === comparableForm(b);
 }
 
-const created = (rs: ReplicaSet): number => Date.parse(rs.metadata.creationTimestamp ?? '') || 0;
+const created = (rs: ReplicaSet): number => parseTimestamp(rs.metadata.creationTimestamp ?? '') || 0;
 
 /** ReplicaSetsByCreationTimestamp: oldest first, then by name. */
 export function byCreation(a: ReplicaSet, b: ReplicaSet): number {
@@ -89,9 +90,13 @@ export function byRevision(a: ReplicaSet, b: ReplicaSet): number {
   return ra - rb || byCreation(a, b);
 }
 
-/** FindNewReplicaSet: the oldest ReplicaSet whose template equals the Deployment's. */
+/** FindNewReplicaSet: the oldest ReplicaSet whose template equals the Deployment's (the first of equals). */
 export function findNewReplicaSet(d: Deployment, rss: readonly ReplicaSet[]): ReplicaSet | undefined {
-  return [...rss].sort(byCreation).find((rs) => equalIgnoreHash(rs.spec.template, d.spec.template));
+  let oldest: ReplicaSet | undefined;
+  for (const rs of rss) {
+    if ((oldest === undefined || byCreation(rs, oldest) < 0) && equalIgnoreHash(rs.spec.template, d.spec.template)) oldest = rs;
+  }
+  return oldest;
 }
 
 /** FindOldReplicaSets' second list: every ReplicaSet but the new one. */

@@ -4,7 +4,7 @@
  */
 import type { Condition } from '../../api/meta.js';
 import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/types.js';
-import { toRfc3339 } from '../../clock.js';
+import { parseTimestamp, toRfc3339 } from '../../clock.js';
 import { maxUnavailable, replicasOf } from './fenceposts.js';
 import { actualReplicas, availableReplicas, readyReplicas, specReplicas } from './replicaSets.js';
 
@@ -62,12 +62,13 @@ export function hasProgressDeadline(d: Deployment): boolean {
 
 /** Drops zero counts, as the API's omitempty does. */
 function compact(s: DeploymentStatus): DeploymentStatus {
-  const out: DeploymentStatus = {};
-  for (const [k, v] of Object.entries(s) as [keyof DeploymentStatus, unknown][]) {
+  const out: Record<string, unknown> = {};
+  for (const k in s) {
+    const v = (s as Record<string, unknown>)[k];
     if (v === undefined || v === 0 || (Array.isArray(v) && v.length === 0)) continue;
-    (out as Record<string, unknown>)[k] = v;
+    out[k] = v;
   }
-  return out;
+  return out as DeploymentStatus;
 }
 
 /** calculateStatus: counts from the ReplicaSets and the Available condition. */
@@ -112,7 +113,7 @@ export function progressDeadline(d: Deployment, s: DeploymentStatus | undefined)
   if (!hasProgressDeadline(d)) return undefined;
   const c = getCondition(s, PROGRESSING);
   if (!c?.lastUpdateTime) return undefined;
-  return Date.parse(c.lastUpdateTime) + d.spec.progressDeadlineSeconds! * 1000;
+  return parseTimestamp(c.lastUpdateTime) + d.spec.progressDeadlineSeconds! * 1000;
 }
 
 /** DeploymentTimedOut: the Progressing condition says so, or its last update is older than the deadline. */
