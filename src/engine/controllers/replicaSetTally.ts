@@ -5,6 +5,7 @@
  * template labels change.
  */
 import type { Pod, ReplicaSet } from '../api/types.js';
+import { parseTimestamp } from '../clock.js';
 import type { ObjectStore } from '../store/objectStore.js';
 import { fromLabelSelector, matches, type Selector } from '../selectors.js';
 import { controllerOf, isPodActive } from './podState.js';
@@ -28,6 +29,9 @@ export class Tally {
   counted = 0;
   fullyLabeled = 0;
   ready = 0;
+  /** The selector and template labels objects last seen with this shape: the same objects need no new shape. */
+  seenSelector: unknown;
+  seenLabels: unknown;
 
   constructor(
     readonly uid: string,
@@ -54,7 +58,7 @@ export class Tally {
     let readySince: number | undefined;
     for (const c of pod.status?.conditions ?? []) {
       if (c.type !== 'Ready') continue;
-      if (c.status === 'True') readySince = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : Infinity;
+      if (c.status === 'True') readySince = c.lastTransitionTime ? parseTimestamp(c.lastTransitionTime) : Infinity;
       break;
     }
     const e: Entry = { pod, counted: true, fullyLabeled, readySince };
@@ -111,11 +115,20 @@ export class Tallies {
 
   /** The up-to-date tally of a ReplicaSet (built or rebuilt from its dependents when needed). */
   of(key: string, rs: ReplicaSet): Tally {
-    const shape = shapeOf(rs);
     const existing = this.byKey.get(key);
-    if (existing && existing.uid === rs.metadata.uid && existing.shape === shape) return existing;
+    const selector = rs.spec.selector;
+    const labels = rs.spec.template.metadata?.labels;
+    if (existing && existing.uid === rs.metadata.uid && existing.seenSelector === selector && existing.seenLabels === labels) return existing;
+    const shape = shapeOf(rs);
+    if (existing && existing.uid === rs.metadata.uid && existing.shape === shape) {
+      existing.seenSelector = selector;
+      existing.seenLabels = labels;
+      return existing;
+    }
     const tally = new Tally(rs.metadata.uid!, shape, fromLabelSelector(rs.spec.selector), Object.entries(rs.spec.template.metadata?.labels ?? {}));
     for (const d of this.store.dependents(rs.metadata.uid!)) if (d.kind === 'Pod') tally.observe(d);
+    tally.seenSelector = selector;
+    tally.seenLabels = labels;
     this.byKey.set(key, tally);
     return tally;
   }
