@@ -4,16 +4,16 @@
  * of every sibling ReplicaSet on each scale-down. A pod counts once for each distinct uid among its
  * ownerReferences, as the store's owner index lists it once per owner; unscheduled pods count under ''.
  */
+import type { OwnerReference } from '../api/meta.js';
 import type { Pod } from '../api/types.js';
 import { isPodActive } from './podState.js';
 
-/** What one pod adds: its node and the distinct owner uids it counts for (none when not active). */
+/** What one pod adds: its node and the distinct uids among its ownerReferences (read from `refs`). */
 interface Contribution {
   node: string;
+  refs: readonly OwnerReference[];
   owners: readonly string[];
 }
-
-const NONE: Contribution = { node: '', owners: [] };
 
 export class ActivePodsByNode {
   private readonly byOwner = new Map<string, Map<string, number>>();
@@ -22,16 +22,24 @@ export class ActivePodsByNode {
   /** A pod was stored (`present`) or removed. */
   observe(pod: Pod, present: boolean): void {
     const uid = pod.metadata.uid!;
-    const before = this.byPod.get(uid) ?? NONE;
-    const after = present ? contributionOf(pod) : NONE;
-    if (before.node === after.node && sameOwners(before.owners, after.owners)) {
-      if (!present) this.byPod.delete(uid);
+    const before = this.byPod.get(uid);
+    const refs = pod.metadata.ownerReferences;
+    if (!present || !refs || refs.length === 0 || !isPodActive(pod)) {
+      if (before) {
+        this.count(before, -1);
+        this.byPod.delete(uid);
+      }
       return;
     }
-    for (const owner of before.owners) this.add(owner, before.node, -1);
-    for (const owner of after.owners) this.add(owner, after.node, 1);
-    if (after.owners.length > 0) this.byPod.set(uid, after);
-    else this.byPod.delete(uid);
+    const node = pod.spec.nodeName ?? '';
+    // Stored objects never change in place: the same references array names the same owners.
+    if (before && before.node === node && before.refs === refs) return;
+    const owners: string[] = [];
+    for (const r of refs) if (!owners.includes(r.uid)) owners.push(r.uid);
+    if (before) this.count(before, -1);
+    const after = { node, refs, owners };
+    this.count(after, 1);
+    this.byPod.set(uid, after);
   }
 
   /** Adds the counts of `owner`'s active pods, by node, to `into`. */
@@ -41,27 +49,14 @@ export class ActivePodsByNode {
     for (const [node, n] of counts) into.set(node, (into.get(node) ?? 0) + n);
   }
 
-  private add(owner: string, node: string, delta: number): void {
-    let counts = this.byOwner.get(owner);
-    if (!counts) this.byOwner.set(owner, (counts = new Map()));
-    const n = (counts.get(node) ?? 0) + delta;
-    if (n === 0) counts.delete(node);
-    else counts.set(node, n);
-    if (counts.size === 0) this.byOwner.delete(owner);
+  private count(c: Contribution, delta: 1 | -1): void {
+    for (const owner of c.owners) {
+      let counts = this.byOwner.get(owner);
+      if (!counts) this.byOwner.set(owner, (counts = new Map()));
+      const n = (counts.get(c.node) ?? 0) + delta;
+      if (n === 0) counts.delete(c.node);
+      else counts.set(c.node, n);
+      if (counts.size === 0) this.byOwner.delete(owner);
+    }
   }
-}
-
-function contributionOf(pod: Pod): Contribution {
-  const refs = pod.metadata.ownerReferences;
-  if (!refs || refs.length === 0 || !isPodActive(pod)) return NONE;
-  const owners: string[] = [];
-  for (const r of refs) if (!owners.includes(r.uid)) owners.push(r.uid);
-  return { node: pod.spec.nodeName ?? '', owners };
-}
-
-function sameOwners(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -3,7 +3,7 @@
  * slow-start batches and deleting the best victims first, adopts matching orphans and releases pods that stop
  * matching, and reports replicas / fullyLabeledReplicas / readyReplicas / availableReplicas and ReplicaFailure.
  */
-import type { Condition, LabelSelector } from '../api/meta.js';
+import type { Condition, LabelSelector, OwnerReference } from '../api/meta.js';
 import type { Pod, ReplicaSet } from '../api/types.js';
 import type { Cluster } from '../cluster.js';
 import { toRfc3339, type TimerHandle } from '../clock.js';
@@ -26,6 +26,18 @@ const RETRY_MAX_MS = 1000 * 1000;
 export type ReplicaSetStatus = NonNullable<ReplicaSet['status']>;
 
 const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? 'default'}/${name}`;
+
+/** A pod's owner key by its (immutable, shared by the pod's versions) controller reference: built once per pod. */
+const ownerKeys = new WeakMap<OwnerReference, { namespace: string | undefined; key: string }>();
+
+function ownerKeyOf(pod: Pod, ref: OwnerReference): string {
+  const namespace = pod.metadata.namespace;
+  const cached = ownerKeys.get(ref);
+  if (cached && cached.namespace === namespace) return cached.key;
+  const key = keyOf(namespace, ref.name);
+  ownerKeys.set(ref, { namespace, key });
+  return key;
+}
 
 export interface ReplicaCounts {
   replicas: number;
@@ -95,7 +107,7 @@ export class ReplicaSetController implements Controller {
     const uid = pod.metadata.uid!;
     this.activeOnNode.observe(pod, type !== 'DELETED');
     const ref = controllerOf(pod);
-    const ownerKey = ref?.kind === 'ReplicaSet' ? keyOf(pod.metadata.namespace, ref.name) : undefined;
+    const ownerKey = ref?.kind === 'ReplicaSet' ? ownerKeyOf(pod, ref) : undefined;
     const previous = this.podOwner.get(uid);
     if (previous !== undefined && previous !== ownerKey) {
       this.tallies.forgetPod(previous, uid);

@@ -41,19 +41,15 @@ export class Tally {
   ) {}
 
   observe(pod: Pod): void {
+    const previous = this.entries.get(pod.metadata.uid!);
     this.forget(pod.metadata.uid!);
     if (controllerOf(pod)?.uid !== this.uid || !isPodActive(pod)) return;
-    if (!matches(this.selector, pod.metadata.labels)) {
+    const labels = pod.metadata.labels;
+    // The labels object of the counted version before (stored objects never change): it matched, as it does now.
+    const fullyLabeled = previous && previous.pod.metadata.labels === labels ? previous.fullyLabeled : this.labelled(pod);
+    if (fullyLabeled === undefined) {
       this.stray.set(pod.metadata.uid!, pod);
       return;
-    }
-    const labels = pod.metadata.labels;
-    let fullyLabeled = true;
-    for (const [k, v] of this.templateLabels) {
-      if (labels?.[k] !== v) {
-        fullyLabeled = false;
-        break;
-      }
     }
     let readySince: number | undefined;
     for (const c of pod.status?.conditions ?? []) {
@@ -66,6 +62,14 @@ export class Tally {
     this.counted++;
     if (fullyLabeled) this.fullyLabeled++;
     if (readySince !== undefined) this.ready++;
+  }
+
+  /** Whether the pod carries every template label; undefined when it does not match the selector. */
+  private labelled(pod: Pod): boolean | undefined {
+    const labels = pod.metadata.labels;
+    if (!matches(this.selector, labels)) return undefined;
+    for (const [k, v] of this.templateLabels) if (labels?.[k] !== v) return false;
+    return true;
   }
 
   forget(podUid: string): void {
