@@ -106,7 +106,7 @@ export class ApiServer implements ClusterClient {
     if (this.store.get(info.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(info), meta.name);
 
     let defaulted = withDefaults(obj as AnyObject) as Mutable<AnyObject>;
-    const errors = validate(defaulted);
+    const errors = validate(defaulted, undefined, { immutable: true });
     if (errors.length > 0) throw validationError(defaulted, errors);
     for (const admit of this.admission) defaulted = admit(defaulted, undefined) as Mutable<AnyObject>;
 
@@ -153,7 +153,7 @@ export class ApiServer implements ClusterClient {
     if (STATUS_KINDS.has(info.kind)) copyStatus(existing, next);
 
     let defaulted = withDefaults(next as AnyObject) as Mutable<AnyObject>;
-    const errors = validate(defaulted, existing);
+    const errors = validate(defaulted, existing, { immutable: true });
     if (errors.length > 0) throw validationError(defaulted, errors);
     for (const admit of this.admission) defaulted = admit(defaulted, existing) as Mutable<AnyObject>;
 

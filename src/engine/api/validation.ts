@@ -541,8 +541,23 @@ function goToleration(t: Toleration): string {
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const MAX_INT32 = 2147483647;
 
+/**
+ * Pod specs that validated clean, with the path they were validated at: a ReplicaSet or Deployment written again
+ * keeps its template's spec (the same object), and its validation gives the same answer. Only filled and read for
+ * objects that never change afterwards (see validate's `immutable`).
+ */
+const cleanSpecs = new WeakMap<PodSpec, string>();
+let immutableInput = false;
+
 /** ValidatePodSpec (the parts the simulator's types carry). */
 function validatePodSpec(errs: Errs, spec: PodSpec | undefined, path: string): void {
+  if (immutableInput && spec && cleanSpecs.get(spec) === path) return;
+  const before = errs.length;
+  validatePodSpecFields(errs, spec, path);
+  if (immutableInput && spec && errs.length === before) cleanSpecs.set(spec, path);
+}
+
+function validatePodSpecFields(errs: Errs, spec: PodSpec | undefined, path: string): void {
   const s = spec ?? ({} as PodSpec);
   const volumes = validateVolumes(errs, s.volumes, child(path, 'volumes'));
   validateContainers(errs, s.containers, child(path, 'containers'), volumes);
@@ -1263,9 +1278,19 @@ function validateNode(errs: Errs, n: Node): void {
 
 /**
  * Validates a defaulted object as the API server would on create (no `old`) or update (`old` = the stored object).
- * Returns the field errors in the API server's order; empty when the object is valid.
+ * Returns the field errors in the API server's order; empty when the object is valid. `immutable`: no part of the
+ * object changes afterwards (the API server's own copies and stored parts), so clean pod specs may be remembered.
  */
-export function validate(obj: AnyObject, old?: AnyObject): FieldError[] {
+export function validate(obj: AnyObject, old?: AnyObject, options: { immutable?: boolean } = {}): FieldError[] {
+  immutableInput = options.immutable === true;
+  try {
+    return validateKind(obj, old);
+  } finally {
+    immutableInput = false;
+  }
+}
+
+function validateKind(obj: AnyObject, old?: AnyObject): FieldError[] {
   const errs: Errs = [];
   const prev = old && old.kind === obj.kind ? old : undefined;
   switch (obj.kind) {
