@@ -373,7 +373,7 @@ export class SchedulerCache {
 
   /** Per-node counts of the namespace's pods matching `selector`, kept up to date from now on. */
   counter(namespace: string, selector: Selector): SelectorCounter {
-    const key = `${namespace}\x00${JSON.stringify(selector)}`;
+    const key = `${namespace}\x00${selectorKey(selector)}`;
     let c = this.counters.get(key);
     if (c) {
       this.counters.delete(key); // most recently used last
@@ -400,6 +400,15 @@ export class SchedulerCache {
     const set = this.countersByNamespace.get(p.namespace);
     if (set) for (const c of set) c.adjust(p, delta);
   }
+}
+
+/** A cycle asks for the same selector array (never changed once built) for several constraints: its JSON once. */
+const selectorKeys = new WeakMap<Selector, string>();
+
+function selectorKey(selector: Selector): string {
+  let key = selectorKeys.get(selector);
+  if (key === undefined) selectorKeys.set(selector, (key = JSON.stringify(selector)));
+  return key;
 }
 
 function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
