@@ -246,7 +246,7 @@ export class ApiServer implements ClusterClient {
       return next;
     }
     if (!knownChanged && jsonEqual(existing, next)) return existing;
-    next.metadata = { ...next.metadata, resourceVersion: this.store.nextResourceVersion() };
+    next.metadata = withResourceVersion(next.metadata, this.store.nextResourceVersion());
     this.store.put('MODIFIED', next as AnyObject);
     return next as AnyObject;
   }
@@ -342,6 +342,13 @@ export class ApiServer implements ClusterClient {
     if (!info) throw new ApiError('BadRequest', `the server doesn't have a resource type "${kind}"`);
     return info;
   }
+}
+
+/** `{ ...metadata, resourceVersion }`, copied the cheaper way (see shallowCopy): the API's most frequent copy. */
+function withResourceVersion<M extends object>(metadata: M, resourceVersion: string): M & { resourceVersion: string } {
+  const out = shallowCopy(metadata) as M & { resourceVersion: string };
+  out.resourceVersion = resourceVersion;
+  return out;
 }
 
 /** The Job strategy's generateSelector: unless spec.manualSelector, the selector and pod labels carry the Job's uid. */

@@ -42,9 +42,15 @@ export function copyUnshared<T>(o: T, stored?: unknown): T {
     return out as T;
   }
   if (o instanceof Date) return new Date(o.getTime()) as T;
-  const out: Record<string, unknown> = {};
+  // Every own key at once, in order (keys added one by one through this generic code cost a map transition each);
+  // the loop then only replaces object values by their copies, and adds inherited enumerable keys as it did.
+  const out = Object.assign({}, o) as Record<string, unknown>;
   const so = s !== undefined && !Array.isArray(s) ? s : undefined;
-  for (const k in o) out[k] = copyUnshared((o as Record<string, unknown>)[k], so && Object.prototype.hasOwnProperty.call(so, k) ? so[k] : undefined);
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== null && typeof v === 'object') out[k] = copyUnshared(v, so && Object.prototype.hasOwnProperty.call(so, k) ? so[k] : undefined);
+    else if (!Object.prototype.hasOwnProperty.call(o, k)) out[k] = v;
+  }
   return out as T;
 }
 
