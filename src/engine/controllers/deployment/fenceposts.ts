@@ -8,13 +8,26 @@ import type { Deployment } from '../../api/types.js';
  */
 export function scaledValue(value: IntOrString, total: number, roundUp: boolean): number {
   if (typeof value === 'number') return value;
-  const m = /^(-?\d+)%$/.exec(value);
-  if (!m) {
-    if (/^-?\d+$/.test(value)) return Number(value);
-    throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  }
-  const scaled = (Number(m[1]) * total) / 100;
+  const parsed = parseIntOrPercent(value);
+  if (!('percent' in parsed)) return parsed.int;
+  const scaled = (parsed.percent * total) / 100;
   return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
+}
+
+type IntOrPercent = { percent: number } | { int: number };
+const parsedIntOrPercent = new Map<string, IntOrPercent>();
+
+/** A Deployment's few fencepost strings ("25%") are read in every sync: each is parsed once. */
+function parseIntOrPercent(value: string): IntOrPercent {
+  let parsed = parsedIntOrPercent.get(value);
+  if (parsed) return parsed;
+  const m = /^(-?\d+)%$/.exec(value);
+  if (m) parsed = { percent: Number(m[1]) };
+  else if (/^-?\d+$/.test(value)) parsed = { int: Number(value) };
+  else throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
+  if (parsedIntOrPercent.size >= 1024) parsedIntOrPercent.clear();
+  parsedIntOrPercent.set(value, parsed);
+  return parsed;
 }
 
 export interface Fenceposts {
