@@ -51,8 +51,21 @@ export interface ContainerBehaviour {
   shutdownMs?: number;
 }
 
-function lookup(annotations: Readonly<Record<string, string>>, key: string, container: string): string | undefined {
-  return annotations[`${ANNOTATION_PREFIX}${key}.${container}`] ?? annotations[`${ANNOTATION_PREFIX}${key}`];
+/**
+ * The pod's `kubedeck.dev/` annotations for one container, read in one pass: `get(key)` is
+ * annotations[`kubedeck.dev/<key>.<container>`] ?? annotations[`kubedeck.dev/<key>`] (keys have no dot).
+ */
+function annotationReader(annotations: Readonly<Record<string, string>>, container: string): (key: string) => string | undefined {
+  const podWide = new Map<string, string>();
+  const own = new Map<string, string>();
+  for (const k in annotations) {
+    if (!k.startsWith(ANNOTATION_PREFIX)) continue;
+    const suffix = k.slice(ANNOTATION_PREFIX.length);
+    const dot = suffix.indexOf('.');
+    if (dot < 0) podWide.set(suffix, annotations[k]!);
+    else if (suffix.slice(dot + 1) === container) own.set(suffix.slice(0, dot), annotations[k]!);
+  }
+  return (key) => own.get(key) ?? podWide.get(key);
 }
 
 function window(fails: number | undefined, recovers: number | undefined): FailWindow | undefined {
@@ -98,7 +111,7 @@ export function containerBehaviour(annotations: Readonly<Record<string, string>>
     }
   }
   if (!any) return NO_BEHAVIOUR;
-  const get = (key: string) => lookup(a, key, container);
+  const get = annotationReader(a, container);
   const crash = parseDurationMs(get(ANNOTATIONS.crashAfter));
   const exit = parseDurationMs(get(ANNOTATIONS.exitAfter));
   const code = Number.parseInt(get(ANNOTATIONS.exitCode) ?? '', 10);
