@@ -86,11 +86,15 @@ export class ApiServer implements ClusterClient {
 
   // ---------- write ----------
 
-  create<T extends AnyObject>(input: T): T {
+  /**
+   * `owned`: the caller built `input` for this call and keeps no reference into it (the event recorder), so its
+   * parts are stored as they are instead of deep-copied.
+   */
+  create<T extends AnyObject>(input: T, options: { owned?: boolean } = {}): T {
     const info = this.info(input.kind);
     // copyUnshared makes a new plain object unless the input is frozen (then it is shared with a stored object) or
     // has an own `__proto__` key (which its copy set as the prototype): only those need the copy the spread made.
-    const copied = copyUnshared(input);
+    const copied = options.owned ? input : copyUnshared(input);
     const obj = (copied === input || Object.hasOwn(input, '__proto__') ? shallowCopy(copied) : copied) as Mutable<T>;
     const meta = (obj.metadata = shallowCopy(obj.metadata ?? {}));
     if (info.namespaced) meta.namespace = meta.namespace || 'default';

@@ -57,7 +57,7 @@ export class EventRecorder {
       eventTime: null,
       reportingComponent: source.component,
       reportingInstance: source.host ?? '',
-    });
+    }, { owned: true });
     this.byKey.set(key, event.metadata.name!);
     this.scheduleExpiry(key, namespace, event.metadata.name!);
     return event;
