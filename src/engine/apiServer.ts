@@ -186,7 +186,8 @@ export class ApiServer implements ClusterClient {
     return this.commit(existing, next, true) as Pod;
   }
 
-  updateStatus<T extends AnyObject>(input: T): T {
+  /** `owned`: as for create, the status was built for this call and nothing else refers to its new parts. */
+  updateStatus<T extends AnyObject>(input: T, options: { owned?: boolean } = {}): T {
     const info = this.info(input.kind);
     const existing = this.mustGet(info, input.metadata.namespace, input.metadata.name);
     this.checkVersion(info, existing, input);
@@ -195,7 +196,7 @@ export class ApiServer implements ClusterClient {
     if (jsonEqual((existing as { status?: unknown }).status, status)) return existing as T;
     const next = { ...existing } as Mutable<AnyObject> & { status?: unknown };
     if (status === undefined) delete next.status;
-    else next.status = copyUnshared(status, (existing as { status?: unknown }).status);
+    else next.status = options.owned ? status : copyUnshared(status, (existing as { status?: unknown }).status);
     return this.commit(existing, next, true) as T;
   }
 

@@ -226,7 +226,9 @@ export class KubeletManager implements Controller {
     if (w.dirty) {
       w.dirty = false;
       // The API server drops a write that changes nothing.
-      pod = api.updateStatus({ ...pod, status: w.status(pod.status) });
+      // The worker builds the status anew each time (stored parts and finished container states aside, which never
+      // change): nothing to copy.
+      pod = api.updateStatus({ ...pod, status: w.status(pod.status) }, { owned: true });
       w.pod = pod;
     }
     if (w.removable) {
