@@ -87,8 +87,8 @@ export class ApiServer implements ClusterClient {
   // ---------- write ----------
 
   /**
-   * `owned`: the caller built `input` for this call and keeps no reference into it (the event recorder), so its
-   * parts are stored as they are instead of deep-copied.
+   * `owned`: every part of `input` was built for this call (the caller keeps no reference into it) or belongs to a
+   * stored object (which never changes), so its parts are stored as they are instead of deep-copied.
    */
   create<T extends AnyObject>(input: T, options: { owned?: boolean } = {}): T {
     const info = this.info(input.kind);

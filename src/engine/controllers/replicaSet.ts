@@ -230,7 +230,8 @@ export class ReplicaSetController implements Controller {
     const template = rs.spec.template;
     try {
       if (Object.keys(template.metadata?.labels ?? {}).length === 0) throw new Error('unable to create pods, no labels');
-      const pod = this.cluster.api.create(podFromTemplate(template, rs));
+      // A new pod object around the stored template's spec.
+      const pod = this.cluster.api.create(podFromTemplate(template, rs), { owned: true });
       this.cluster.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
       return undefined;
     } catch (e) {

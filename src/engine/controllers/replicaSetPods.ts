@@ -44,7 +44,7 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject): P
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
       ownerReferences: [controllerRef(owner)],
     },
-    // Not copied here: the API server copies what it stores.
+    // Not copied: the template is part of a stored object (create it with `owned` to share it).
     spec: template.spec,
   };
 }
