@@ -17,6 +17,20 @@ export interface ImageRef {
 }
 
 export function parseImage(image: string): ImageRef {
+  let ref = parsed.get(image);
+  if (!ref) {
+    if (parsed.size >= MEMO_LIMIT) parsed.clear();
+    parsed.set(image, (ref = parseImageText(image)));
+  }
+  return ref;
+}
+
+/** Every container start parses its image and every container instance has its digest: both once per image. */
+const MEMO_LIMIT = 1000;
+const parsed = new Map<string, ImageRef>();
+const digests = new Map<string, string>();
+
+function parseImageText(image: string): ImageRef {
   let rest = image.trim();
   let digest = '';
   const at = rest.indexOf('@');
@@ -133,7 +147,13 @@ export function imageSizeBytes(ref: ImageRef, profile: ImageProfile, seed: numbe
 
 /** `docker.io/library/nginx@sha256:...`: a stable digest per image reference. */
 export function imageID(ref: ImageRef, seed: number): string {
-  return `${ref.repository}@sha256:${hexId(64, seed, 'digest', ref.normalized)}`;
+  const key = `${seed} ${ref.normalized}`;
+  let id = digests.get(key);
+  if (id === undefined) {
+    if (digests.size >= MEMO_LIMIT) digests.clear();
+    digests.set(key, (id = `${ref.repository}@sha256:${hexId(64, seed, 'digest', ref.normalized)}`));
+  }
+  return id;
 }
 
 /**
