@@ -8,7 +8,7 @@ import type { Cluster } from '../cluster.js';
 import type { TimerHandle } from '../clock.js';
 import { ApiError } from '../errors.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
-import { daemonPodTolerations, nodeShouldRunDaemonPod, pinToNode, placementSignature, targetNodeName } from './daemonSetNodes.js';
+import { daemonPodTolerations, nodeShouldRunDaemonPod, pinToNode, PlacementSignatures, targetNodeName } from './daemonSetNodes.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL, controllerRevisionName, hashTemplate, newRevision, ownedRevisions, revisionData, revisionsToDelete, sameData,
 } from './history.js';
@@ -57,7 +57,7 @@ export class DaemonSetController implements Controller {
   readonly name = DAEMON_SET_CONTROLLER;
   readonly queue = new WorkQueue();
   private readonly claimer: PodClaimer<DaemonSet>;
-  private readonly nodeSignatures = new Map<string, string>();
+  private readonly nodeSignatures = new PlacementSignatures();
   private readonly timers = new Map<string, TimerHandle>();
   /** Failed-pod back-off per DaemonSet and node: the delay and until when it holds. */
   private readonly backoff = new Map<string, { delay: number; until: number }>();
@@ -88,11 +88,7 @@ export class DaemonSetController implements Controller {
       const node = e.object as Node;
       const name = node.metadata.name!;
       if (e.type === 'DELETED') this.nodeSignatures.delete(name);
-      else {
-        const signature = placementSignature(node);
-        if (this.nodeSignatures.get(name) === signature) return;
-        this.nodeSignatures.set(name, signature);
-      }
+      else if (!this.nodeSignatures.changed(node)) return;
       for (const ds of this.cluster.store.list('DaemonSet')) this.queue.add(keyOf(ds));
     });
   }

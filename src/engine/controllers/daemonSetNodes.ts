@@ -85,3 +85,33 @@ export function placementSignature(node: Node): string {
   const conditions = (node.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`);
   return JSON.stringify([node.metadata.labels ?? {}, node.spec?.taints ?? [], node.spec?.unschedulable ?? false, conditions]);
 }
+
+/**
+ * The placement signature each node had when last seen. Most node writes (status images, heartbeats) leave the
+ * parts it is made of as the same stored objects: then it is not built again.
+ */
+export class PlacementSignatures {
+  private readonly seen = new Map<string, { node: Node; signature: string }>();
+
+  /** Records the node's signature; says whether it differs from the one last recorded for that name. */
+  changed(node: Node): boolean {
+    const name = node.metadata.name!;
+    const last = this.seen.get(name);
+    if (last && samePlacementParts(last.node, node)) {
+      last.node = node;
+      return false;
+    }
+    const signature = placementSignature(node);
+    this.seen.set(name, { node, signature });
+    return last?.signature !== signature;
+  }
+
+  delete(name: string): void {
+    this.seen.delete(name);
+  }
+}
+
+function samePlacementParts(a: Node, b: Node): boolean {
+  return a.metadata.labels === b.metadata.labels && a.spec?.taints === b.spec?.taints
+    && a.spec?.unschedulable === b.spec?.unschedulable && a.status?.conditions === b.status?.conditions;
+}
