@@ -84,12 +84,14 @@ export class NodeInfo {
   }
 
   setNode(node: Node): void {
+    const previous = this.node;
     this.node = node;
     this.labels = node.metadata.labels ?? {};
     this.unschedulable = node.spec?.unschedulable === true;
     this.taints = node.spec?.taints ?? [];
     this.preferNoScheduleTaints = this.taints.filter((t) => t.effect === 'PreferNoSchedule');
-    this.alloc = parseAllocatable(node.status?.allocatable);
+    // Most node writes (status images, conditions) keep the stored allocatable: parsed once per version of it.
+    if (!previous || previous.status?.allocatable !== node.status?.allocatable) this.alloc = parseAllocatable(node.status?.allocatable);
     this.allocCpu = this.alloc.cpu;
     this.allocMemory = this.alloc.memory;
     this.allocPods = this.alloc.pods;
