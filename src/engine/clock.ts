@@ -2,6 +2,7 @@
  * Virtual time. Nothing in the engine reads the wall clock: timers fire in time order (ties in the order they were
  * set) when the clock is advanced, by a test or by the real-time driver.
  */
+import { BoundedMemo } from './boundedMemo.js';
 
 export interface TimerHandle {
   readonly at: number;
@@ -31,20 +32,10 @@ export function toRfc3339(ms: number): string {
   return lastText;
 }
 
-const parsed = new Map<string, number>();
+const parsed = new BoundedMemo<number>(4096);
 
-/**
- * Date.parse, remembered: the controllers compare the same few timestamps (creation, Ready transitions) in every
- * sync. The memory is dropped now and then so a long run does not keep every second it has seen.
- */
-export function parseTimestamp(text: string): number {
-  let ms = parsed.get(text);
-  if (ms === undefined) {
-    if (parsed.size >= 4096) parsed.clear();
-    parsed.set(text, (ms = Date.parse(text)));
-  }
-  return ms;
-}
+/** Date.parse, remembered: the controllers compare the same few timestamps (creation, Ready transitions) in every sync. */
+export const parseTimestamp = (text: string): number => parsed.get(text, Date.parse);
 
 export class VirtualClock {
   private current: number;

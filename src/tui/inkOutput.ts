@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+import { BoundedMemo } from '../engine/boundedMemo.js';
 
 type Transformer = (line: string, index: number) => string;
 interface Clip {
@@ -40,23 +41,6 @@ export interface InkOutput {
 }
 export type InkOutputClass = new (options: { width: number; height: number }) => InkOutput;
 
-/** Bounded memo: forgets everything when full (screens change wholesale on a view switch; a miss is cheap). */
-class Memo<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly limit: number) {}
-  get(key: string, make: () => V): V {
-    return this.peek(key) ?? this.put(key, make());
-  }
-  peek(key: string): V | undefined {
-    return this.map.get(key);
-  }
-  put(key: string, value: V): V {
-    if (this.map.size >= this.limit) this.map.clear();
-    this.map.set(key, value);
-    return value;
-  }
-}
-
 /** Ink's OutputCaches (not exported either). */
 interface OutputCaches {
   widths: Map<string, number>;
@@ -66,10 +50,10 @@ interface OutputCaches {
 const SEP = '\u0000';
 
 export function fastGet(Output: InkOutputClass, inkGet: (this: InkOutput) => { output: string; height: number }) {
-  const widths = new Memo<number>(20_000);
-  const widest = new Memo<number>(5_000);
-  const slices = new Memo<string>(5_000);
-  const rowStrings = new Memo<string>(5_000);
+  const widths = new BoundedMemo<number>(20_000);
+  const widest = new BoundedMemo<number>(5_000);
+  const slices = new BoundedMemo<string>(5_000);
+  const rowStrings = new BoundedMemo<string>(5_000);
   const width = (text: string) => widths.get(text, () => stringWidth(text));
   const widestLine = (text: string) =>
     widest.get(text, () => {

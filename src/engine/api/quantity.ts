@@ -9,6 +9,7 @@
  * `quantityError()` returns that message (or undefined) without throwing.
  */
 import type { Quantity } from './meta.js';
+import { BoundedMemo } from '../boundedMemo.js';
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
@@ -104,21 +105,14 @@ function normalize(mantissa: bigint, exponent: number, format: QuantityFormat): 
  * kubelets: a parse is a pure function of the text, so its result (frozen) is kept. Texts that fail are not kept (they
  * throw again). Cleared when full, so odd inputs cannot grow it without bound.
  */
-const MEMO_LIMIT = 4096;
-const parsedTexts = new Map<string, ParsedQuantity>();
-const milliTexts = new Map<string, number>();
-const byteTexts = new Map<string, number>();
-
-function remember<V>(memo: Map<string, V>, key: string, value: V): V {
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, value);
-  return value;
-}
+const parsedTexts = new BoundedMemo<ParsedQuantity>(4096);
+const milliTexts = new BoundedMemo<number>(4096);
+const byteTexts = new BoundedMemo<number>(4096);
 
 /** Parses a quantity exactly. Throws QuantityError with the API server's message. */
 export function parseQuantityExact(q: Quantity | number): ParsedQuantity {
   if (typeof q !== 'string') return parseText(q);
-  return parsedTexts.get(q) ?? remember(parsedTexts, q, Object.freeze(parseText(q)));
+  return parsedTexts.get(q, () => Object.freeze(parseText(q)));
 }
 
 function parseText(q: Quantity | number): ParsedQuantity {
@@ -166,13 +160,13 @@ function scaledValue(p: ParsedQuantity, scale: number): number {
 /** Quantity.MilliValue: CPU in millicores ("500m" -> 500, "1.5" -> 1500, "1" -> 1000). Throws QuantityError. */
 export function parseCpuMillis(q: Quantity | number): number {
   if (typeof q !== 'string') return scaledValue(parseQuantityExact(q), -3);
-  return milliTexts.get(q) ?? remember(milliTexts, q, scaledValue(parseQuantityExact(q), -3));
+  return milliTexts.get(q, () => scaledValue(parseQuantityExact(q), -3));
 }
 
 /** Quantity.Value: whole base units, rounded up ("128Mi" -> 134217728, "1G" -> 1e9). Throws QuantityError. */
 export function parseBytes(q: Quantity | number): number {
   if (typeof q !== 'string') return scaledValue(parseQuantityExact(q), 0);
-  return byteTexts.get(q) ?? remember(byteTexts, q, scaledValue(parseQuantityExact(q), 0));
+  return byteTexts.get(q, () => scaledValue(parseQuantityExact(q), 0));
 }
 
 /** -1, 0, 1 as a < b, a == b, a > b (Quantity.Cmp). */

@@ -3,6 +3,7 @@
  * catalogue of well-known images (size, what they run, which ports they serve) and the seeded pull timing.
  */
 import { between, hash32, hexId } from './hash.js';
+import { BoundedMemo } from '../boundedMemo.js';
 
 export interface ImageRef {
   /** As written in the pod spec. */
@@ -16,19 +17,11 @@ export interface ImageRef {
   readonly baseName: string;
 }
 
-export function parseImage(image: string): ImageRef {
-  let ref = parsed.get(image);
-  if (!ref) {
-    if (parsed.size >= MEMO_LIMIT) parsed.clear();
-    parsed.set(image, (ref = parseImageText(image)));
-  }
-  return ref;
-}
+export const parseImage = (image: string): ImageRef => parsed.get(image, parseImageText);
 
 /** Every container start parses its image and every container instance has its digest: both once per image. */
-const MEMO_LIMIT = 1000;
-const parsed = new Map<string, ImageRef>();
-const digests = new Map<string, string>();
+const parsed = new BoundedMemo<ImageRef>(1000);
+const digests = new BoundedMemo<string>(1000);
 
 function parseImageText(image: string): ImageRef {
   let rest = image.trim();
@@ -147,13 +140,7 @@ export function imageSizeBytes(ref: ImageRef, profile: ImageProfile, seed: numbe
 
 /** `docker.io/library/nginx@sha256:...`: a stable digest per image reference. */
 export function imageID(ref: ImageRef, seed: number): string {
-  const key = `${seed} ${ref.normalized}`;
-  let id = digests.get(key);
-  if (id === undefined) {
-    if (digests.size >= MEMO_LIMIT) digests.clear();
-    digests.set(key, (id = `${ref.repository}@sha256:${hexId(64, seed, 'digest', ref.normalized)}`));
-  }
-  return id;
+  return digests.get(`${seed} ${ref.normalized}`, () => `${ref.repository}@sha256:${hexId(64, seed, 'digest', ref.normalized)}`);
 }
 
 /**

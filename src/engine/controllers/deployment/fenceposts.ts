@@ -1,6 +1,7 @@
 /** maxSurge / maxUnavailable as numbers of pods (util/deployment_util.go ResolveFenceposts, MaxSurge, MaxUnavailable). */
 import type { IntOrString } from '../../api/meta.js';
 import type { Deployment } from '../../api/types.js';
+import { BoundedMemo } from '../../boundedMemo.js';
 
 /**
  * intstr.GetScaledValueFromIntOrPercent: an int as is, "25%" of `total` rounded up or down.
@@ -15,19 +16,16 @@ export function scaledValue(value: IntOrString, total: number, roundUp: boolean)
 }
 
 type IntOrPercent = { percent: number } | { int: number };
-const parsedIntOrPercent = new Map<string, IntOrPercent>();
+const parsedIntOrPercent = new BoundedMemo<IntOrPercent>(1024);
 
 /** A Deployment's few fencepost strings ("25%") are read in every sync: each is parsed once. */
-function parseIntOrPercent(value: string): IntOrPercent {
-  let parsed = parsedIntOrPercent.get(value);
-  if (parsed) return parsed;
+const parseIntOrPercent = (value: string): IntOrPercent => parsedIntOrPercent.get(value, intOrPercent);
+
+function intOrPercent(value: string): IntOrPercent {
   const m = /^(-?\d+)%$/.exec(value);
-  if (m) parsed = { percent: Number(m[1]) };
-  else if (/^-?\d+$/.test(value)) parsed = { int: Number(value) };
-  else throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  if (parsedIntOrPercent.size >= 1024) parsedIntOrPercent.clear();
-  parsedIntOrPercent.set(value, parsed);
-  return parsed;
+  if (m) return { percent: Number(m[1]) };
+  if (/^-?\d+$/.test(value)) return { int: Number(value) };
+  throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
 }
 
 export interface Fenceposts {

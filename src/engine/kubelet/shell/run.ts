@@ -6,6 +6,7 @@
  */
 import { normalizePath, type VirtualFs } from './fs.js';
 import { argvNode, parseScript, ShellSyntaxError, type Node, type Redir, type Word } from './parse.js';
+import { BoundedMemo } from '../../boundedMemo.js';
 
 export type Userland = 'busybox' | 'gnu';
 
@@ -42,20 +43,17 @@ class ExitSignal {
 const discard: Sink = () => {};
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
 const ZERO_TIME_LOOP_MS = 100;
-const parsed = new Map<string, Node | ShellSyntaxError>();
+const parsed = new BoundedMemo<Node | ShellSyntaxError>(5000);
 
 function cachedParse(src: string): Node {
-  let node = parsed.get(src);
-  if (!node) {
+  const node = parsed.get(src, () => {
     try {
-      node = parseScript(src);
+      return parseScript(src);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      node = e;
+      return e;
     }
-    if (parsed.size > 5000) parsed.clear();
-    parsed.set(src, node);
-  }
+  });
   if (node instanceof ShellSyntaxError) throw node;
   return node;
 }
@@ -431,17 +429,13 @@ export class Shell {
   }
 }
 
-const wordCache = new Map<string, Word>();
+const wordCache = new BoundedMemo<Word>(5000);
 function cachedWord(src: string): Word {
-  let w = wordCache.get(src);
-  if (!w) {
+  return wordCache.get(src, () => {
     // Parse `$x + 1` as the argument of an echo, keeping it one unsplit word.
     const node = parseScript(`: "${src.replace(/(["\\`])/g, '\\$1')}"`);
-    w = node.k === 'simple' ? node.words[1] ?? [] : [];
-    if (wordCache.size > 5000) wordCache.clear();
-    wordCache.set(src, w);
-  }
-  return w;
+    return node.k === 'simple' ? node.words[1] ?? [] : [];
+  });
 }
 
 // ---------- arithmetic ----------
