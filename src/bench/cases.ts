@@ -169,7 +169,7 @@ function instantDeployment(name: string, replicas: number, image = 'registry.k8s
 }
 
 /** Advances the clock a second at a time until every named Deployment reports its rollout complete. */
-function untilRolledOut(cluster: Cluster, names: readonly string[], limitSeconds = 1800): void {
+function untilRolledOut(cluster: Cluster, names: readonly string[], limitSeconds = 1800, onSecond?: (simulated: number) => void): void {
   const done = () => names.every((n) => {
     const d = cluster.get('Deployment', 'default', n);
     const s = d?.status;
@@ -178,6 +178,7 @@ function untilRolledOut(cluster: Cluster, names: readonly string[], limitSeconds
   });
   for (let i = 0; i < limitSeconds; i++) {
     if (done()) return;
+    onSecond?.(i);
     cluster.advance(1000);
   }
   throw new Error(`deployments not rolled out after ${limitSeconds} simulated seconds`);
@@ -223,7 +224,7 @@ async function manyDeployments({ quick }: CaseOptions): Promise<Measurement> {
   const m = await measure('Deployments updated at once', async (timed) => {
     await timed(() => {
       for (const n of names) setImageOf(cluster, n, 'registry.k8s.io/pause:3.9');
-      untilRolledOut(cluster, names);
+      untilRolledOut(cluster, names, undefined, progress(cluster, 'rolling update'));
     });
     return { size: `${count} Deployments x ${replicas} replicas`, compare: 'no published reference' };
   });
@@ -276,10 +277,22 @@ function fleetDeployment(name: string, replicas: number, probes: boolean): Deplo
 }
 
 /** Creates the fleet's Deployments at once (as a folder of manifests would) and runs until all are Available. */
-function startFleet(cluster: Cluster, names: readonly string[], replicas: number, probes: boolean): void {
+function startFleet(cluster: Cluster, names: readonly string[], replicas: number, probes: boolean, onSecond?: (simulated: number) => void): void {
   for (const n of names) cluster.api.create(fleetDeployment(n, replicas, probes));
   cluster.settle();
-  untilRolledOut(cluster, names);
+  untilRolledOut(cluster, names, undefined, onSecond);
+}
+
+/** Progress on stderr every 10 simulated seconds, so that a run stopped by hand still tells how far it got. */
+function progress(cluster: Cluster, phase: string): (simulated: number) => void {
+  const start = performance.now();
+  return (simulated) => {
+    if (simulated % 10 !== 0) return;
+    const pods = cluster.list('Pod');
+    const running = pods.filter((p) => p.status?.phase === 'Running').length;
+    const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
+    process.stderr.write(`bench: ${phase}: ${simulated} simulated s, ${((performance.now() - start) / 1000).toFixed(1)} s wall, ${pods.length} pods (${running} Running), RSS ${rss} MB\n`);
+  };
 }
 
 const memoryFigures = () => ({ heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) });
@@ -294,7 +307,7 @@ async function fleet({ quick }: CaseOptions): Promise<Measurement> {
   let heap = 0;
   const m = await measure('Deployments to Available, then all updated', async (timed) => {
     const start = performance.now();
-    await timed(() => startFleet(cluster, names, replicas, false));
+    await timed(() => startFleet(cluster, names, replicas, false, progress(cluster, 'to Available')));
     availableMs = performance.now() - start;
     heap = memoryFigures().heapUsedMb;
     await timed(() => {
