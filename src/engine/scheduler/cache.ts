@@ -6,7 +6,7 @@
  */
 import type { Labels } from '../api/meta.js';
 import type { Node, Pod, Taint } from '../api/types.js';
-import { matches, type Selector } from '../selectors.js';
+import { matches, type Requirement, type Selector } from '../selectors.js';
 import { podAffinityInfo, type PodAffinityInfo } from './podAffinity.js';
 import { parseAllocatable, podRequests, type Allocatable, type PodRequests } from './resources.js';
 
@@ -135,6 +135,63 @@ function bump(m: Map<string, number>, key: string, delta: number): void {
 
 const MAX_COUNTERS = 512;
 
+/**
+ * One namespace's selector counters, indexed by a label value their selector requires (its first `In`), so that a
+ * pod's change visits only the counters that could count it: a fleet of 1,500 Deployments keeps 512 counters, and
+ * matching every pod write against all of them was a fifth of a large rollout.
+ */
+class CounterIndex {
+  /** `key\0value` -> counters whose selector requires that label value. */
+  private readonly byLabel = new Map<string, Set<SelectorCounter>>();
+  /** Counters whose selector requires no label value (Exists, NotIn, DoesNotExist, or empty). */
+  private readonly others = new Set<SelectorCounter>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(c: SelectorCounter): void {
+    for (const key of CounterIndex.keysOf(c)) {
+      let set = this.byLabel.get(key);
+      if (!set) this.byLabel.set(key, (set = new Set()));
+      set.add(c);
+    }
+    if (!CounterIndex.indexed(c)) this.others.add(c);
+    this.count++;
+  }
+
+  delete(c: SelectorCounter): void {
+    for (const key of CounterIndex.keysOf(c)) {
+      const set = this.byLabel.get(key);
+      set?.delete(c);
+      if (set?.size === 0) this.byLabel.delete(key);
+    }
+    this.others.delete(c);
+    this.count--;
+  }
+
+  /** Every counter that may count a pod with these labels (each once: a pod has one value per key). */
+  adjust(p: PodRecord, delta: 1 | -1): void {
+    for (const c of this.others) c.adjust(p, delta);
+    const labels = p.labels;
+    if (!labels) return;
+    for (const k in labels) {
+      const set = this.byLabel.get(`${k}\0${labels[k]}`);
+      if (set) for (const c of set) c.adjust(p, delta);
+    }
+  }
+
+  private static indexed(c: SelectorCounter): (Requirement & { op: 'In' }) | undefined {
+    return c.selector.find((r): r is Requirement & { op: 'In' } => r.op === 'In');
+  }
+
+  private static keysOf(c: SelectorCounter): string[] {
+    const r = CounterIndex.indexed(c);
+    return r ? [...new Set(r.values)].map((v) => `${r.key}\0${v}`) : [];
+  }
+}
+
 /** Nodes in kube-scheduler's nodeTree order: round-robin across zones, each zone in the order its nodes arrived. */
 class NodeTree {
   private readonly zones: string[] = [];
@@ -189,7 +246,7 @@ export class SchedulerCache {
   readonly imageStates = new Map<string, { size: number; nodes: number }>();
   /** Selector counters, least recently used first; and the same by namespace, for updates. */
   private readonly counters = new Map<string, SelectorCounter>();
-  private readonly countersByNamespace = new Map<string, Set<SelectorCounter>>();
+  private readonly countersByNamespace = new Map<string, CounterIndex>();
 
   /** Nodes that exist, in the scheduler's iteration order. */
   nodes(): readonly NodeInfo[] {
@@ -385,9 +442,9 @@ export class SchedulerCache {
     c = new SelectorCounter(namespace, selector);
     for (const p of this.podsByNamespace.get(namespace) ?? []) c.adjust(p, 1);
     this.counters.set(key, c);
-    let set = this.countersByNamespace.get(namespace);
-    if (!set) this.countersByNamespace.set(namespace, (set = new Set()));
-    set.add(c);
+    let index = this.countersByNamespace.get(namespace);
+    if (!index) this.countersByNamespace.set(namespace, (index = new CounterIndex()));
+    index.add(c);
     if (this.counters.size > MAX_COUNTERS) {
       const [oldestKey, oldest] = this.counters.entries().next().value!;
       this.counters.delete(oldestKey);
@@ -399,8 +456,7 @@ export class SchedulerCache {
   }
 
   private countAll(p: PodRecord, delta: 1 | -1): void {
-    const set = this.countersByNamespace.get(p.namespace);
-    if (set) for (const c of set) c.adjust(p, delta);
+    this.countersByNamespace.get(p.namespace)?.adjust(p, delta);
   }
 }
 
