@@ -122,7 +122,20 @@ function inclusion(c: Cycle): (constraint: Constraint, n: NodeInfo) => boolean {
   };
 }
 
-const pairKey = (key: string, value: string): string => `${key}\x00${value}`;
+/** A number per topology pair (key, value): looked up for every node and pod, so without building a pair string. */
+class PairCounts {
+  readonly byKey = new Map<string, Map<string, number>>();
+
+  get(key: string, value: string): number | undefined {
+    return this.byKey.get(key)?.get(value);
+  }
+
+  set(key: string, value: string, n: number): void {
+    let values = this.byKey.get(key);
+    if (!values) this.byKey.set(key, (values = new Map()));
+    values.set(value, n);
+  }
+}
 
 export const podTopologySpreadFilter: FilterPlugin = {
   name: 'PodTopologySpread',
@@ -131,21 +144,22 @@ export const podTopologySpreadFilter: FilterPlugin = {
     if (constraints.length === 0) return null;
     const counters = constraints.map((k) => nodeCounter(c, k));
     const include = inclusion(c);
-    const matchNum = new Map<string, number>();
+    const matchNum = new PairCounts();
     for (const n of c.cache.nodes()) {
       if (!hasAllKeys(n, constraints)) continue;
       constraints.forEach((k, i) => {
         if (!include(k, n)) return;
-        const p = pairKey(k.topologyKey, n.labels[k.topologyKey]!);
-        matchNum.set(p, (matchNum.get(p) ?? 0) + counters[i]!(n));
+        const value = n.labels[k.topologyKey]!;
+        matchNum.set(k.topologyKey, value, (matchNum.get(k.topologyKey, value) ?? 0) + counters[i]!(n));
       });
     }
     const domains = new Map<string, number>();
     const minByKey = new Map<string, number>();
-    for (const [p, num] of matchNum) {
-      const key = p.slice(0, p.indexOf('\x00'));
-      domains.set(key, (domains.get(key) ?? 0) + 1);
-      minByKey.set(key, Math.min(minByKey.get(key) ?? Infinity, num));
+    for (const [key, values] of matchNum.byKey) {
+      let min = Infinity;
+      for (const num of values.values()) min = Math.min(min, num);
+      domains.set(key, values.size);
+      minByKey.set(key, min);
     }
     const labels = c.pod.metadata.labels;
     const self = constraints.map((k) => (k.selector !== null && matches(k.selector, labels) ? 1 : 0));
@@ -157,7 +171,7 @@ export const podTopologySpreadFilter: FilterPlugin = {
         const value = n.labels[k.topologyKey];
         if (value === undefined) return missing;
         const min = (domains.get(k.topologyKey) ?? 0) < k.minDomains ? 0 : minByKey.get(k.topologyKey) ?? Infinity;
-        const skew = (matchNum.get(pairKey(k.topologyKey, value)) ?? 0) + self[i]! - min;
+        const skew = (matchNum.get(k.topologyKey, value) ?? 0) + self[i]! - min;
         if (skew > k.maxSkew) return skewed;
       }
       return 0;
@@ -174,7 +188,7 @@ export const podTopologySpreadScore: ScorePlugin = {
     // System defaults do not require every topology label, so nodes without a zone still get hostname spreading.
     const requireAll = userDefined;
     const ignored = new Set<NodeInfo>();
-    const pairCounts = new Map<string, number>();
+    const pairCounts = new PairCounts();
     const topoSize = constraints.map(() => 0);
     for (const n of feasible) {
       if (requireAll && !hasAllKeys(n, constraints)) {
@@ -183,9 +197,9 @@ export const podTopologySpreadScore: ScorePlugin = {
       }
       constraints.forEach((k, i) => {
         if (k.topologyKey === HOSTNAME) return;
-        const p = pairKey(k.topologyKey, n.labels[k.topologyKey] ?? '');
-        if (!pairCounts.has(p)) {
-          pairCounts.set(p, 0);
+        const value = n.labels[k.topologyKey] ?? '';
+        if (pairCounts.get(k.topologyKey, value) === undefined) {
+          pairCounts.set(k.topologyKey, value, 0);
           topoSize[i]!++;
         }
       });
@@ -199,9 +213,9 @@ export const podTopologySpreadScore: ScorePlugin = {
       for (const [name, count] of c.cache.counter(c.namespace, k.selector).live) {
         const n = c.cache.node(name);
         if (!n || (requireAll && !hasAllKeys(n, constraints)) || !include(k, n)) continue;
-        const p = pairKey(k.topologyKey, n.labels[k.topologyKey] ?? '');
-        const current = pairCounts.get(p);
-        if (current !== undefined) pairCounts.set(p, current + count);
+        const value = n.labels[k.topologyKey] ?? '';
+        const current = pairCounts.get(k.topologyKey, value);
+        if (current !== undefined) pairCounts.set(k.topologyKey, value, current + count);
       }
     });
     return {
@@ -211,7 +225,7 @@ export const podTopologySpreadScore: ScorePlugin = {
         constraints.forEach((k, i) => {
           const value = n.labels[k.topologyKey];
           if (value === undefined) return;
-          const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : pairCounts.get(pairKey(k.topologyKey, value)) ?? 0;
+          const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : pairCounts.get(k.topologyKey, value) ?? 0;
           score += cnt * weights[i]! + (k.maxSkew - 1);
         });
         return Math.round(score);
