@@ -5,26 +5,16 @@
  * (a Deployment's replicas changed) N times; for each save: file written -> Deployment updated in the store -> the
  * first frame written that shows the new replicas.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deployment } from '../engine/api/types.js';
 import { measure, percentile, type Measurement } from './measure.js';
 import type { CaseOptions } from './cases.js';
-import { Keyboard } from '../tui/recording/keyboard.js';
-
-class Screen extends EventEmitter {
-  columns = 120;
-  rows = 40;
-  isTTY = true;
-  /** Called with every write (the text Ink draws). */
-  onWrite: ((text: string) => void) | undefined;
-  write(text: string): boolean {
-    this.onWrite?.(text);
-    return true;
-  }
-}
+import { renderBenchDashboard } from './benchDashboard.js';
+import type { Session } from '../cli/session.js';
+import type { SimulatedSource } from '../tui/simulatedSource.js';
+import { INK_MAX_FPS } from '../tui/store.js';
 
 function deployment(name: string, replicas: number, image: string): string {
   return [
@@ -59,20 +49,6 @@ const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''
 
 export async function liveReload({ quick }: CaseOptions): Promise<Measurement> {
   const saves = quick ? 10 : 100;
-  process.env.NODE_ENV = 'production';
-  // Colours as in a terminal (chalk reads this when Ink loads; the bench's stdout is a pipe, which gets none), so the
-  // frames are the ones a terminal gets (see tuiCases.ts).
-  process.env.FORCE_COLOR = '3';
-  const [{ render }, { createElement }, { App }, { DashboardController }, { createSimulatedSource }, { openSession }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../tui/app.js'),
-    import('../tui/controller.js'),
-    import('../tui/simulatedSource.js'),
-    import('../cli/session.js'),
-  ]);
-  const { INK_MAX_FPS } = await import('../tui/store.js');
-
   const dir = mkdtempSync(join(tmpdir(), 'kubedeck-bench-reload-'));
   // The saved file and some neighbours, as a project folder would have.
   const others = ['api', 'worker', 'cache', 'db'];
@@ -82,18 +58,18 @@ export async function liveReload({ quick }: CaseOptions): Promise<Measurement> {
   const imageAt = (i: number) => `nginx:1.${20 + (i % 7)}`;
   writeFileSync(file, `${deployment('web', 2, imageAt(0))}---\n${service('web')}`);
 
-  const session = await openSession({ dirs: [dir], seed: 1, watch: true });
-  const { cluster } = session;
-  const source = createSimulatedSource({ ...session, dirs: [dir] });
-  const controller = new DashboardController(source, { view: 'deployments' });
-  const screen = new Screen();
-  const ink = render(createElement(App, { controller }), {
-    stdout: screen as unknown as NodeJS.WriteStream,
-    stdin: new Keyboard() as unknown as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: INK_MAX_FPS,
-  });
+  let cluster!: Session['cluster'];
+  let source!: SimulatedSource;
+  const { screen, close } = await renderBenchDashboard(
+    async () => {
+      const [{ openSession }, { createSimulatedSource }] = await Promise.all([import('../cli/session.js'), import('../tui/simulatedSource.js')]);
+      const session = await openSession({ dirs: [dir], seed: 1, watch: true });
+      cluster = session.cluster;
+      source = createSimulatedSource({ ...session, dirs: [dir] });
+      return source;
+    },
+    { view: 'deployments', maxFps: INK_MAX_FPS },
+  );
   source.driver.start();
   await new Promise((r) => setTimeout(r, 300));
 
@@ -152,8 +128,7 @@ export async function liveReload({ quick }: CaseOptions): Promise<Measurement> {
     };
   } finally {
     source.driver.stop();
-    ink.unmount();
-    controller.close();
+    close();
     await source.close();
     rmSync(dir, { recursive: true, force: true });
   }

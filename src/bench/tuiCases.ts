@@ -3,36 +3,12 @@
  * 120×40, over a cluster of N pods. Frame time is a data change to the frame written; key-to-frame is a key press
  * (scroll, one filter keystroke, a view switch) to the frame written.
  */
-import { EventEmitter } from 'node:events';
 import type { Pod } from '../engine/api/types.js';
 import { createCluster, type Cluster } from '../engine/cluster.js';
 import { defaultNodes } from '../engine/nodes.js';
 import { measure, percentile, type Measurement } from './measure.js';
 import type { CaseOptions } from './cases.js';
-import { Keyboard } from '../tui/recording/keyboard.js';
-
-class Screen extends EventEmitter {
-  columns = 120;
-  rows = 40;
-  isTTY = true;
-  private waiting: (() => void) | undefined;
-  write(_text: string): boolean {
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.();
-    return true;
-  }
-  /** Resolves at the next write (the next frame), or after `ms` when nothing is drawn. */
-  nextFrame(ms = 2000): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.waiting = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
-  }
-}
+import { renderBenchDashboard } from './benchDashboard.js';
 
 /** N running pods over 100 Deployments' worth of names, 3 namespaces, on 100 nodes: data only, no controllers. */
 function clusterWithPods(count: number): Cluster {
@@ -73,30 +49,16 @@ function heapAfterGc(): number {
 }
 
 async function dashboardBench(pods: number): Promise<Measurement> {
-  process.env.NODE_ENV = 'production';
-  // Colours as in a terminal (chalk reads this when Ink loads; the bench's stdout is a pipe, which gets none). Without
-  // them the cursor is invisible: moving it within the page draws the same text, Ink writes nothing, and a scroll key
-  // waited for the 2 s no-frame timeout.
-  process.env.FORCE_COLOR = '3';
-  const [{ render }, { createElement }, { App }, { DashboardController }, { createSimulatedSource }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../tui/app.js'),
-    import('../tui/controller.js'),
-    import('../tui/simulatedSource.js'),
-  ]);
   const cluster = clusterWithPods(pods);
-  const heapBefore = heapAfterGc();
-  const source = createSimulatedSource({ cluster });
-  const controller = new DashboardController(source);
-  const screen = new Screen();
-  const ink = render(createElement(App, { controller }), {
-    stdout: screen as unknown as NodeJS.WriteStream,
-    stdin: new Keyboard() as unknown as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: 1000,
-  });
+  let heapBefore = 0;
+  const { controller, screen, close } = await renderBenchDashboard(
+    async () => {
+      heapBefore = heapAfterGc();
+      const { createSimulatedSource } = await import('../tui/simulatedSource.js');
+      return createSimulatedSource({ cluster });
+    },
+    { maxFps: 1000 },
+  );
   await screen.nextFrame();
 
   const cpu: number[] = [];
@@ -177,8 +139,7 @@ async function dashboardBench(pods: number): Promise<Measurement> {
   });
   // What the dashboard keeps on top of the cluster (row caches, list models, React and Ink state), after use.
   figures.dashboardHeapMb = Math.round((heapAfterGc() - heapBefore) / 2 ** 20);
-  ink.unmount();
-  controller.close();
+  close();
   return { ...m, figures };
 }
 
