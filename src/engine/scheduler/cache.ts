@@ -7,6 +7,7 @@
 import type { Labels } from '../api/meta.js';
 import type { Node, Pod, Taint } from '../api/types.js';
 import { matches, type Requirement, type Selector } from '../selectors.js';
+import { LabelIndex } from './labelIndex.js';
 import { podAffinityInfo, type PodAffinityInfo } from './podAffinity.js';
 import { parseAllocatable, podRequests, type Allocatable, type PodRequests } from './resources.js';
 
@@ -238,6 +239,8 @@ export class SchedulerCache {
   readonly nodeNames: string[] = [];
   readonly podsByUid = new Map<string, PodRecord>();
   readonly podsByNamespace = new Map<string, Set<PodRecord>>();
+  /** The same pods by label, per namespace: where a new selector counter starts. */
+  private readonly podsByLabel = new Map<string, LabelIndex<PodRecord>>();
   /** Pods with any inter-pod affinity or anti-affinity term. */
   readonly podsWithAffinity = new Set<PodRecord>();
   /** Pods with a required anti-affinity term (they can keep others off their topology domain). */
@@ -354,8 +357,11 @@ export class SchedulerCache {
         existing.assumed = assumed;
         if (sameLabels(existing.labels, pod.metadata.labels) && existing.deleting === deleting) return wasAssumed && !assumed ? 'added' : null;
         this.countAll(existing, -1);
+        const byLabel = this.podsByLabel.get(existing.namespace)!;
+        byLabel.delete(existing);
         existing.labels = pod.metadata.labels;
         existing.deleting = deleting;
+        byLabel.add(existing);
         this.countAll(existing, 1);
         return 'labels';
       }
@@ -395,6 +401,9 @@ export class SchedulerCache {
     let ns = this.podsByNamespace.get(record.namespace);
     if (!ns) this.podsByNamespace.set(record.namespace, (ns = new Set()));
     ns.add(record);
+    let byLabel = this.podsByLabel.get(record.namespace);
+    if (!byLabel) this.podsByLabel.set(record.namespace, (byLabel = new LabelIndex()));
+    byLabel.add(record);
     this.countAll(record, 1);
     return 'added';
   }
@@ -423,7 +432,11 @@ export class SchedulerCache {
     }
     const ns = this.podsByNamespace.get(record.namespace);
     ns?.delete(record);
-    if (ns?.size === 0) this.podsByNamespace.delete(record.namespace);
+    this.podsByLabel.get(record.namespace)?.delete(record);
+    if (ns?.size === 0) {
+      this.podsByNamespace.delete(record.namespace);
+      this.podsByLabel.delete(record.namespace);
+    }
     if (!n.node && n.pods.size === 0) this.infos.delete(n.name);
     return record;
   }
@@ -440,7 +453,9 @@ export class SchedulerCache {
       return c;
     }
     c = new SelectorCounter(namespace, selector);
-    for (const p of this.podsByNamespace.get(namespace) ?? []) c.adjust(p, 1);
+    const candidates = this.podsByLabel.get(namespace)?.candidates(selector);
+    if (candidates) for (const set of candidates) for (const p of set) c.adjust(p, 1);
+    else for (const p of this.podsByNamespace.get(namespace) ?? []) c.adjust(p, 1);
     this.counters.set(key, c);
     let index = this.countersByNamespace.get(namespace);
     if (!index) this.countersByNamespace.set(namespace, (index = new CounterIndex()));

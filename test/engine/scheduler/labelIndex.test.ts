@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Labels } from '../../../src/engine/api/meta.js';
+import { LabelIndex } from '../../../src/engine/scheduler/labelIndex.js';
+import { matches, type Requirement } from '../../../src/engine/selectors.js';
+
+interface Rec {
+  id: number;
+  labels: Labels | undefined;
+}
+
+const key = fc.constantFrom('app', 'tier', 'pod-template-hash');
+const value = fc.constantFrom('a', 'b', 'c');
+const labels = fc.option(fc.dictionary(key, value), { nil: undefined });
+const requirement: fc.Arbitrary<Requirement> = fc.oneof(
+  fc.record({ key, op: fc.constant('In' as const), values: fc.uniqueArray(value, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ key, op: fc.constant('NotIn' as const), values: fc.uniqueArray(value, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ key, op: fc.constant('Exists' as const), values: fc.constant([]) }),
+);
+
+describe('LabelIndex', () => {
+  it('offers every record a selector matches, among records added, relabelled and deleted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('add', 'relabel', 'delete'), fc.nat(7), labels), { maxLength: 40 }),
+        fc.array(requirement, { maxLength: 3 }),
+        (ops, selector) => {
+          const index = new LabelIndex<Rec>();
+          const live = new Map<number, Rec>();
+          for (const [op, id, l] of ops) {
+            const r = live.get(id);
+            if (op === 'add' && !r) {
+              const rec = { id, labels: l };
+              live.set(id, rec);
+              index.add(rec);
+            } else if (op === 'relabel' && r) {
+              index.delete(r);
+              r.labels = l;
+              index.add(r);
+            } else if (op === 'delete' && r) {
+              index.delete(r);
+              live.delete(id);
+            }
+          }
+          const matching = [...live.values()].filter((r) => matches(selector, r.labels)).map((r) => r.id).sort();
+          const sets = index.candidates(selector);
+          if (!selector.some((r) => r.op === 'In')) {
+            expect(sets).toBeUndefined();
+            return;
+          }
+          const offered = new Set(sets!.flatMap((s) => [...s]));
+          for (const r of offered) expect(live.get(r.id)).toBe(r);
+          expect([...offered].filter((r) => matches(selector, r.labels)).map((r) => r.id).sort()).toEqual(matching);
+        },
+      ),
+    );
+  });
+});
