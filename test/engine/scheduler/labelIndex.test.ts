@@ -49,10 +49,15 @@ describe('LabelIndex', () => {
             return;
           }
           const offered = new Set(sets!.flatMap((s) => [...s]));
-          for (const r of offered) expect(live.get(r.id)).toBe(r);
+          const ins = selector.filter((r) => r.op === 'In');
+          for (const r of offered) {
+            expect(live.get(r.id)).toBe(r);
+            expect(ins.some((q) => q.values.includes(r.labels?.[q.key] as string))).toBe(true);
+          }
           expect([...offered].filter((r) => matches(selector, r.labels)).map((r) => r.id).sort()).toEqual(matching);
         },
       ),
+      { numRuns: 300 },
     );
   });
 });
