@@ -3,6 +3,7 @@
  * rejection id, and the feasible nodes' normalized plugin scores as bytes. Turned into SchedulingVerdict on demand.
  * Pending pods keep their full verdict; of the bound pods, the most recent `fullLimit` do, older ones a summary.
  */
+import { BoundedMemo } from '../boundedMemo.js';
 import type { Rejections } from './framework.js';
 import {
   SCORE_PLUGINS, type FilterPluginName, type NodeVerdict, type PluginScore, type SchedulingOutcome, type SchedulingVerdict,
@@ -97,6 +98,21 @@ export function materialize(
   return verdict;
 }
 
+/**
+ * Summaries share their arrays (never changed once made): the status [0], one id array per node, score rows by
+ * content. Three arrays of its own cost a summary ~800 bytes, most of a 150,000-pod scheduler's memory.
+ */
+const SUMMARY_STATUS = Uint32Array.of(0);
+const nodeIdArrays: Int32Array[] = [];
+const scoreRows = new BoundedMemo<Uint8Array>(4096);
+
+const nodeIdArray = (id: number): Int32Array => (nodeIdArrays[id] ??= Int32Array.of(id));
+
+function scoreRow(scores: Uint8Array, from: number): Uint8Array {
+  const row = scores.subarray(from, from + P);
+  return scoreRows.get(String.fromCharCode(...row), () => row.slice());
+}
+
 /** Keeps only the chosen node of a record. */
 export function summarize(record: AttemptRecord): AttemptRecord {
   if (record.detail === 'summary' || record.selected < 0) return record;
@@ -104,9 +120,9 @@ export function summarize(record: AttemptRecord): AttemptRecord {
   for (let i = 0; i < record.selected; i++) if (record.status[i] === 0) feasibleIndex++;
   return {
     ...record,
-    evaluated: Int32Array.of(record.evaluated[record.selected]!),
-    status: Uint32Array.of(0),
-    scores: record.scores ? record.scores.slice(feasibleIndex * P, feasibleIndex * P + P) : null,
+    evaluated: nodeIdArray(record.evaluated[record.selected]!),
+    status: SUMMARY_STATUS,
+    scores: record.scores ? scoreRow(record.scores, feasibleIndex * P) : null,
     selected: 0,
     detail: 'summary',
   };

@@ -41,6 +41,17 @@ describe('readiness', () => {
     expect(['a', 'b', 'c'].map((n) => row(cluster, n)[1])).toEqual(['1/1', '1/1', '1/1']);
     expect(events(cluster, 'b').find((e) => e.reason === 'Unhealthy')!.message).toBe('Readiness probe failed: ls: /tmp/ready: No such file or directory');
   });
+  it('each container has its own directories: one that makes or removes a directory changes no other', () => {
+    const { cluster, t0 } = setup();
+    const probe = { exec: { command: ['test', '-d', '/data/cache'] }, periodSeconds: 2 };
+    const standard = { exec: { command: ['test', '-d', '/var/log'] }, periodSeconds: 2 };
+    cluster.create(podOn('maker', [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'mkdir -p /data/cache; rm -r /var/log; sleep 3600'], readinessProbe: probe }]));
+    cluster.create(podOn('other', [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], readinessProbe: probe }]));
+    cluster.create(podOn('keeps', [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], readinessProbe: standard }]));
+    cluster.create(podOn('removed', [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'rm -r /var/log; sleep 3600'], readinessProbe: standard }]));
+    cluster.advanceTo(t0 + 20_000);
+    expect(['maker', 'other', 'keeps', 'removed'].map((n) => row(cluster, n)[1])).toEqual(['1/1', '0/1', '1/1', '0/1']);
+  });
 });
 
 describe('probe state for the dashboard', () => {

@@ -70,11 +70,22 @@ describe('verdicts', () => {
   });
 
   it('keep a summary only for older bound pods', () => {
-    const { cluster, scheduler } = schedulingCluster({ scheduler: { fullVerdicts: 2 } });
-    for (let i = 0; i < 4; i++) cluster.create(pod(`p${i}`));
+    const { cluster, scheduler } = schedulingCluster({ scheduler: { fullVerdicts: 1 } });
+    const chosen = (name: string) => scheduler.verdict('default', name)!.nodes.find((n) => n.feasible && n.selected);
+    const fullChoices = [];
+    for (let i = 0; i < 4; i++) {
+      cluster.create(pod(`p${i}`, { cpu: '1', memory: '2Gi' }));
+      fullChoices.push(chosen(`p${i}`));
+    }
     expect(scheduler.verdict('default', 'p0')!.detail).toBe('summary');
     expect(scheduler.verdict('default', 'p0')!.nodes).toHaveLength(1);
     expect(scheduler.verdict('default', 'p0')!.nodes[0]).toMatchObject({ node: nodeOf(cluster, 'p0'), selected: true });
+    // The summary keeps the chosen node's plugin scores as the full verdict had them.
+    expect(fullChoices[0]!.scores).toHaveLength(7);
+    expect(chosen('p0')).toEqual(fullChoices[0]);
+    expect(chosen('p1')).toEqual(fullChoices[1]);
+    expect(scheduler.verdict('default', 'p2')!.detail).toBe('summary');
+    expect(chosen('p2')).toEqual(fullChoices[2]);
     expect(scheduler.verdict('default', 'p3')!.detail).toBe('full');
     expect(scheduler.verdict('default', 'p3')!.nodes).toHaveLength(4);
   });

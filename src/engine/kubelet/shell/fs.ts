@@ -5,6 +5,7 @@
  */
 
 const STANDARD_DIRS = ['/', '/bin', '/dev', '/etc', '/home', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/local', '/var', '/var/log', '/var/run'];
+const STANDARD_DIR_SET: ReadonlySet<string> = new Set(STANDARD_DIRS);
 
 export function normalizePath(path: string, cwd = '/'): string {
   const abs = path.startsWith('/') ? path : `${cwd.replace(/\/$/, '')}/${path}`;
@@ -23,7 +24,8 @@ export type RemoveResult = 'removed' | 'missing' | 'is-directory';
 
 export class VirtualFs {
   private readonly files = new Map<string, string>();
-  private readonly dirs = new Set<string>(STANDARD_DIRS);
+  /** The standard directories, shared by every container until one makes or removes a directory. */
+  private dirs: ReadonlySet<string> = STANDARD_DIR_SET;
   /** Called after every change (the container re-arms its exec probes). */
   onChange: (() => void) | undefined;
 
@@ -71,7 +73,8 @@ export class VirtualFs {
   mkdir(path: string, parents: boolean): boolean {
     if (this.exists(path)) return parents;
     if (!parents && !this.isDir(parentOf(path))) return false;
-    for (let p = path; p !== '/' && !this.dirs.has(p); p = parentOf(p)) this.dirs.add(p);
+    const dirs = this.ownDirs();
+    for (let p = path; p !== '/' && !dirs.has(p); p = parentOf(p)) dirs.add(p);
     this.onChange?.();
     return true;
   }
@@ -85,9 +88,15 @@ export class VirtualFs {
     if (!recursive) return 'is-directory';
     const prefix = `${path}/`;
     for (const f of [...this.files.keys()]) if (f.startsWith(prefix)) this.files.delete(f);
-    for (const d of [...this.dirs]) if (d === path || d.startsWith(prefix)) this.dirs.delete(d);
+    const dirs = this.ownDirs();
+    for (const d of [...dirs]) if (d === path || d.startsWith(prefix)) dirs.delete(d);
     this.onChange?.();
     return 'removed';
+  }
+
+  private ownDirs(): Set<string> {
+    if (this.dirs === STANDARD_DIR_SET) this.dirs = new Set(STANDARD_DIRS);
+    return this.dirs as Set<string>;
   }
 
   /** Names directly inside a directory, sorted. */
