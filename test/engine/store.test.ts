@@ -238,6 +238,25 @@ describe('events', () => {
     expect(c.list('Event')).toHaveLength(0);
   });
 
+  it('counts afresh in a new Event when the old one was deleted, which lives its own hour', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    const source = { component: 'deployment-controller' };
+    const first = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', source);
+    c.advance(10 * 60 * 1000);
+    c.api.delete('Event', 'default', first.metadata.name!);
+    c.advance(20 * 60 * 1000);
+    const second = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', source);
+    expect(second.metadata.name).not.toBe(first.metadata.name);
+    expect(second.count).toBe(1);
+    c.advance(40 * 60 * 1000); // an hour after the first: the second stays
+    expect(c.list('Event').map((e) => [e.metadata.name, e.count])).toEqual([[second.metadata.name, 1]]);
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', source).count).toBe(2);
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled down', source).count).toBe(1);
+    c.advance(60 * 60 * 1000);
+    expect(c.list('Event')).toHaveLength(0);
+  });
+
   it('does not keep the cluster busy: runUntilIdle stops when only expiry timers remain', () => {
     const c = createCluster();
     const d = c.create(deployment('web'));

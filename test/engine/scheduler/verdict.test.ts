@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../../src/engine/api/types.js';
 import { createCluster } from '../../../src/engine/cluster.js';
-import { installScheduler, numFeasibleNodesToFind, type NodeVerdict } from '../../../src/engine/scheduler/index.js';
+import { installScheduler, numFeasibleNodesToFind, type FeasibleNode, type NodeVerdict } from '../../../src/engine/scheduler/index.js';
 import { cordon, nodeOf, pod, schedulingCluster } from './fixtures.js';
 
 const byNode = (nodes: readonly NodeVerdict[]) => Object.fromEntries(nodes.map((n) => [n.node, n]));
@@ -71,7 +71,7 @@ describe('verdicts', () => {
 
   it('keep a summary only for older bound pods', () => {
     const { cluster, scheduler } = schedulingCluster({ scheduler: { fullVerdicts: 1 } });
-    const chosen = (name: string) => scheduler.verdict('default', name)!.nodes.find((n) => n.feasible && n.selected);
+    const chosen = (name: string) => scheduler.verdict('default', name)!.nodes.find((n): n is FeasibleNode => n.feasible && n.selected);
     const fullChoices = [];
     for (let i = 0; i < 4; i++) {
       cluster.create(pod(`p${i}`, { cpu: '1', memory: '2Gi' }));
