@@ -94,8 +94,10 @@ export class ApiServer implements ClusterClient {
     const info = this.info(input.kind);
     // copyUnshared makes a new plain object unless the input is frozen (then it is shared with a stored object) or
     // has an own `__proto__` key (which its copy set as the prototype): only those need the copy the spread made.
+    // An owned input is the object to store: a copy of it would hold most of its keys out of line (an Event's 16).
     const copied = options.owned ? input : copyUnshared(input);
-    const obj = (copied === input || Object.hasOwn(input, '__proto__') ? shallowCopy(copied) : copied) as Mutable<T>;
+    const inPlace = options.owned && !Object.isFrozen(input) && !Object.hasOwn(input, '__proto__');
+    const obj = (!inPlace && (copied === input || Object.hasOwn(input, '__proto__')) ? shallowCopy(copied) : copied) as Mutable<T>;
     const meta = (obj.metadata = shallowCopy(obj.metadata ?? {}));
     if (info.namespaced) meta.namespace = meta.namespace || 'default';
     else delete meta.namespace;
