@@ -59,8 +59,9 @@ export class ContainerRuntime implements ProbeTarget {
   private startupOk = false;
   private readinessOk = false;
   private readonly probes: ProbeWorker[] = [];
-  private readonly restartBackoff = new Backoff();
-  private readonly pullBackoff = new Backoff();
+  /** Made on a container's first exit or failed pull: most never have either. */
+  private restartBackoffState: Backoff | undefined;
+  private pullBackoffState: Backoff | undefined;
   private timer: TimerHandle | undefined;
   private pullTimer: TimerHandle | undefined;
   private killAt = Infinity;
@@ -70,6 +71,14 @@ export class ContainerRuntime implements ProbeTarget {
   readonly behaviour: ContainerBehaviour;
   /** Waiting on a ConfigMap or Secret (so their creation retries at once). */
   configError = false;
+
+  private get restartBackoff(): Backoff {
+    return (this.restartBackoffState ??= new Backoff());
+  }
+
+  private get pullBackoff(): Backoff {
+    return (this.pullBackoffState ??= new Backoff());
+  }
 
   constructor(
     private readonly owner: PodWorker,

@@ -176,5 +176,6 @@ export function mergeConditions(existing: readonly Condition[], verdicts: { type
   const scheduled = existing.find((c) => c.type === 'PodScheduled');
   out.push(scheduled ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
   for (const c of existing) if (!ours.has(c.type) && c.type !== 'PodScheduled') out.push(c);
-  return out;
+  // An array grown by push keeps room for 17: every pod holds its conditions, so they are kept in one of their size.
+  return out.slice();
 }

@@ -55,8 +55,6 @@ export class PodWorker {
   readonly name: string;
   readonly key: string;
   readonly hostname: string;
-  /** `web_default(uid)`, as the kubelet names a pod in messages. */
-  readonly podDesc: string;
   pod: Pod;
   private readonly containers: ContainerRuntime[];
   private sandboxReady = false;
@@ -69,6 +67,7 @@ export class PodWorker {
   terminating: { killAt: number; mode: 'delete' | 'deadline' } | undefined;
   /** All regular containers ended for good: the pod is finishing (sidecars being stopped). */
   completing = false;
+
   /** Terminal: nothing runs any more; the status is final. */
   finished = false;
   /** Deleted and fully stopped: the manager removes the pod object. */
@@ -80,6 +79,11 @@ export class PodWorker {
   hasLogs = false;
   disposed = false;
 
+  /** `web_default(uid)`, as the kubelet names a pod in messages (made when needed: few pods are ever named). */
+  get podDesc(): string {
+    return `${this.name}_${this.namespace}(${this.uid})`;
+  }
+
   constructor(
     readonly host: NodeHost,
     pod: Pod,
@@ -90,7 +94,6 @@ export class PodWorker {
     this.name = pod.metadata.name!;
     this.key = `${this.namespace}/${this.name}`;
     this.hostname = pod.spec.hostname ?? this.name;
-    this.podDesc = `${this.name}_${this.namespace}(${this.uid})`;
     this.startTime = host.clock.nowRfc3339();
     const kind = (c: Container): ContainerKind => (c.restartPolicy === 'Always' ? 'sidecar' : 'init');
     this.containers = [

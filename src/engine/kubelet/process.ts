@@ -41,6 +41,8 @@ export interface ProcessContext {
   changed(serving: boolean): void;
 }
 
+const NO_PORTS: ReadonlySet<number> = new Set();
+
 /** Programs that serve until stopped, whatever image they run in. */
 const SERVER_PROGRAMS = new Set([
   'nginx', 'httpd', 'httpd-foreground', 'apache2', 'apache2-foreground', 'redis-server', 'postgres', 'docker-entrypoint.sh',
@@ -72,7 +74,7 @@ export class ContainerProcess {
   readonly startedAt: number;
   /** When the server answers on its ports; undefined while it serves nothing. */
   private servingFrom: number | undefined;
-  private readonly ports: Set<number>;
+  private readonly ports: ReadonlySet<number>;
   private readonly anyPort: boolean;
   private run: Run | undefined;
   private stepTimer: TimerHandle | undefined;
@@ -83,8 +85,10 @@ export class ContainerProcess {
 
   constructor(private readonly ctx: ProcessContext) {
     this.startedAt = ctx.clock.now();
-    this.ports = new Set([...ctx.image.ports, ...ctx.declaredPorts]);
-    this.anyPort = ctx.image.ports.length === 0 && ctx.declaredPorts.length === 0;
+    const declared = [...ctx.image.ports, ...ctx.declaredPorts];
+    this.anyPort = declared.length === 0;
+    // One empty set for every process that declares no port (a pause container): it answers on any.
+    this.ports = this.anyPort ? NO_PORTS : new Set(declared);
   }
 
   get userland(): Userland {
