@@ -3,7 +3,6 @@
  * rejection id, and the feasible nodes' normalized plugin scores as bytes. Turned into SchedulingVerdict on demand.
  * Pending pods keep their full verdict; of the bound pods, the most recent `fullLimit` do, older ones a summary.
  */
-import { BoundedMemo } from '../boundedMemo.js';
 import type { Rejections } from './framework.js';
 import {
   SCORE_PLUGINS, type FilterPluginName, type NodeVerdict, type PluginScore, type SchedulingOutcome, type SchedulingVerdict,
@@ -98,19 +97,75 @@ export function materialize(
   return verdict;
 }
 
-/**
- * Summaries share their arrays (never changed once made): the status [0], one id array per node, score rows by
- * content. Three arrays of its own cost a summary ~800 bytes, most of a 150,000-pod scheduler's memory.
- */
 const SUMMARY_STATUS = Uint32Array.of(0);
-const nodeIdArrays: Int32Array[] = [];
-const scoreRows = new BoundedMemo<Uint8Array>(4096);
+// Two packed integers hold the scores of up to 8 plugins.
+if (P > 8) throw new Error(`summaries pack 8 plugin scores, not ${P}`);
 
-const nodeIdArray = (id: number): Int32Array => (nodeIdArrays[id] ??= Int32Array.of(id));
+/**
+ * A bound pod's record once newer ones are kept in full: the chosen node and its plugin scores, packed (7 bits
+ * each, scores are 0–100) into two small integers. Arrays of its own cost a summary ~800 bytes, most of a
+ * 150,000-pod scheduler's memory; they are made when the verdict is asked for.
+ */
+class Summary implements AttemptRecord {
+  readonly at: string;
+  readonly attempts: number;
+  readonly node: string | undefined;
+  readonly nodesTotal: number;
+  readonly nodesToFind: number;
+  readonly nodesEvaluated: number;
+  readonly feasibleNodes: number;
+  readonly skipped: number;
+  private readonly nodeId: number;
+  /** Scores of plugins 0–3 and 4–6, 7 bits each; -1 when the pod was not scored. */
+  private readonly low: number;
+  private readonly high: number;
 
-function scoreRow(scores: Uint8Array, from: number): Uint8Array {
-  const row = scores.subarray(from, from + P);
-  return scoreRows.get(String.fromCharCode(...row), () => row.slice());
+  constructor(record: AttemptRecord, scores: Uint8Array | null) {
+    this.at = record.at;
+    this.attempts = record.attempts;
+    this.node = record.node;
+    this.nodesTotal = record.nodesTotal;
+    this.nodesToFind = record.nodesToFind;
+    this.nodesEvaluated = record.nodesEvaluated;
+    this.feasibleNodes = record.feasibleNodes;
+    this.skipped = record.skipped;
+    this.nodeId = record.evaluated[record.selected]!;
+    this.low = scores ? pack(scores, 0, 4) : -1;
+    this.high = scores ? pack(scores, 4, P) : -1;
+  }
+
+  get outcome(): SchedulingOutcome {
+    return 'Scheduled';
+  }
+
+  get detail(): 'summary' {
+    return 'summary';
+  }
+
+  get selected(): number {
+    return 0;
+  }
+
+  get evaluated(): Int32Array {
+    return Int32Array.of(this.nodeId);
+  }
+
+  get status(): Uint32Array {
+    return SUMMARY_STATUS;
+  }
+
+  get scores(): Uint8Array | null {
+    if (this.low < 0) return null;
+    const out = new Uint8Array(P);
+    for (let i = 0; i < P; i++) out[i] = ((i < 4 ? this.low : this.high) >> (7 * (i % 4))) & 127;
+    return out;
+  }
+}
+
+function pack(scores: Uint8Array, from: number, to: number): number {
+  let packed = 0;
+  for (let i = from; i < to; i++) packed |= scores[i]! << (7 * (i - from));
+  return packed;
 }
 
 /** Keeps only the chosen node of a record. */
@@ -118,14 +173,7 @@ export function summarize(record: AttemptRecord): AttemptRecord {
   if (record.detail === 'summary' || record.selected < 0) return record;
   let feasibleIndex = 0;
   for (let i = 0; i < record.selected; i++) if (record.status[i] === 0) feasibleIndex++;
-  return {
-    ...record,
-    evaluated: nodeIdArray(record.evaluated[record.selected]!),
-    status: SUMMARY_STATUS,
-    scores: record.scores ? scoreRow(record.scores, feasibleIndex * P) : null,
-    selected: 0,
-    detail: 'summary',
-  };
+  return new Summary(record, record.scores ? record.scores.subarray(feasibleIndex * P, feasibleIndex * P + P) : null);
 }
 
 /** Records by pod uid; bound pods beyond the newest `fullLimit` are summarized. */

@@ -23,14 +23,24 @@ const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice
 export type RemoveResult = 'removed' | 'missing' | 'is-directory';
 
 export class VirtualFs {
-  private readonly files = new Map<string, string>();
+  /** Made on first use from `initial`: most containers are never exec'd into nor read by a probe. */
+  private filesMade: Map<string, string> | undefined;
+  private initial: Readonly<Record<string, string>> | undefined;
   /** The standard directories, shared by every container until one makes or removes a directory. */
   private dirs: ReadonlySet<string> = STANDARD_DIR_SET;
   /** Called after every change (the container re-arms its exec probes). */
   onChange: (() => void) | undefined;
 
   constructor(initial: Readonly<Record<string, string>> = {}) {
-    for (const [path, content] of Object.entries(initial)) this.files.set(normalizePath(path), content);
+    this.initial = initial;
+  }
+
+  private get files(): Map<string, string> {
+    if (this.filesMade) return this.filesMade;
+    this.filesMade = new Map();
+    for (const [path, content] of Object.entries(this.initial!)) this.filesMade.set(normalizePath(path), content);
+    this.initial = undefined;
+    return this.filesMade;
   }
 
   isFile(path: string): boolean {
