@@ -8,7 +8,7 @@ import { parseBytes } from '../api/quantity.js';
 import { toRfc3339, type TimerHandle } from '../clock.js';
 import { Backoff } from './backoff.js';
 import { containerBehaviour, type ContainerBehaviour } from './behaviour.js';
-import { mountedFiles, resolveEnv } from './containerConfig.js';
+import { envFor, mountedFiles, resolveEnv, type ContainerEnv } from './containerConfig.js';
 import { goDuration } from './durations.js';
 import { between, hexId } from './hash.js';
 import { imageID, imageProfile, missingFromRegistry, parseImage, type ImageRef } from './images.js';
@@ -38,7 +38,7 @@ interface Instance {
   imageID: string;
   process: ContainerProcess;
   fs: VirtualFs;
-  env: Map<string, string>;
+  env: ContainerEnv;
   startedAt: string;
 }
 
@@ -201,7 +201,7 @@ export class ContainerRuntime implements ProbeTarget {
       const sink = (t: string) => (output += t);
       const r = argv.length === 0
         ? { timedOut: false as const, code: 0 }
-        : runToCompletion(new Shell(host, inst.fs, inst.env).argv(argv, { out: sink, err: sink, stdin: '' }), timeoutSeconds * 1000);
+        : runToCompletion(new Shell(host, inst.fs, envFor(inst.env, this.owner.hostname)).argv(argv, { out: sink, err: sink, stdin: '' }), timeoutSeconds * 1000);
       if (r.timedOut) return { result: 'Failure', output: `command "${argv.join(' ')}" timed out` };
       output = output.replace(/\n$/, '');
       return { result: r.code === 0 && !failing ? 'Success' : 'Failure', output };
@@ -352,7 +352,7 @@ export class ContainerRuntime implements ProbeTarget {
     this.owner.changed();
   }
 
-  private create(ref: ImageRef, env: Map<string, string>): void {
+  private create(ref: ImageRef, env: ContainerEnv): void {
     if (this.phase !== 'starting' || this.owner.terminating) return;
     const host = this.owner.host;
     const seed = host.seed;
@@ -428,7 +428,7 @@ export class ContainerRuntime implements ProbeTarget {
       external: () => ({ ms: 0, code: 0 }),
     };
     const sink = (t: string) => (output += t);
-    const run = new Shell(shellHost, inst.fs, inst.env).argv(command, { out: sink, err: sink, stdin: '' });
+    const run = new Shell(shellHost, inst.fs, envFor(inst.env, this.owner.hostname)).argv(command, { out: sink, err: sink, stdin: '' });
     for (let r = run.next(); ; r = run.next()) {
       if (r.done) return { code: r.value, ms: elapsed, output };
       elapsed += r.value;

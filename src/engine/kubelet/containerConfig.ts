@@ -58,17 +58,32 @@ function fieldValue(pod: Pod, path: string, hostIP: string, podIP: string | unde
   }
 }
 
-/** The container's environment, or the kubelet's CreateContainerConfigError message. */
-export function resolveEnv(pod: Pod, c: Container, reader: ConfigReader, hostIP: string, podIP: string | undefined): Resolved<Map<string, string>> {
-  const ns = pod.metadata.namespace ?? 'default';
-  const env = new Map<string, string>([
+/** What every container's environment holds before its own variables. */
+export function defaultEnv(hostname: string): Map<string, string> {
+  return new Map<string, string>([
     ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-    ['HOSTNAME', pod.spec.hostname ?? pod.metadata.name ?? ''],
+    ['HOSTNAME', hostname],
     ['HOME', '/root'],
     ['KUBERNETES_SERVICE_HOST', '10.96.0.1'],
     ['KUBERNETES_SERVICE_PORT', '443'],
     ['KUBERNETES_PORT', 'tcp://10.96.0.1:443'],
   ]);
+}
+
+/**
+ * A container's environment: its variables, or `DEFAULT_ENV` when it declares none (the defaults are made from the
+ * hostname when a shell needs them, instead of a map kept per container).
+ */
+export type ContainerEnv = ReadonlyMap<string, string> | typeof DEFAULT_ENV;
+export const DEFAULT_ENV = 'defaults';
+
+export const envFor = (env: ContainerEnv, hostname: string): ReadonlyMap<string, string> => (env === DEFAULT_ENV ? defaultEnv(hostname) : env);
+
+/** The container's environment, or the kubelet's CreateContainerConfigError message. */
+export function resolveEnv(pod: Pod, c: Container, reader: ConfigReader, hostIP: string, podIP: string | undefined): Resolved<ContainerEnv> {
+  if ((c.envFrom ?? []).length === 0 && (c.env ?? []).length === 0) return { ok: true, value: DEFAULT_ENV };
+  const ns = pod.metadata.namespace ?? 'default';
+  const env = defaultEnv(pod.spec.hostname ?? pod.metadata.name ?? '');
   for (const from of c.envFrom ?? []) {
     const prefix = from.prefix ?? '';
     if (from.configMapRef) {

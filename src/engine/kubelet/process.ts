@@ -4,6 +4,7 @@
  * (its script ends, `exit N`, a scripted crash, the memory limit, or SIGTERM / SIGKILL from the kubelet).
  */
 import type { TimerHandle, VirtualClock } from '../clock.js';
+import { envFor, type ContainerEnv } from './containerConfig.js';
 import { inWindow, type ContainerBehaviour } from './behaviour.js';
 import { between } from './hash.js';
 import type { ImageProfile } from './images.js';
@@ -28,7 +29,7 @@ export interface ProcessContext {
   readonly image: ImageProfile;
   readonly behaviour: ContainerBehaviour;
   readonly declaredPorts: readonly number[];
-  readonly env: ReadonlyMap<string, string>;
+  readonly env: ContainerEnv;
   /** The full argv (command + args) when the pod gives one; undefined runs the image's default program. */
   readonly argv: readonly string[] | undefined;
   /** Pods that restart always run long-lived programs: an unknown main program is taken for a server. */
@@ -121,7 +122,7 @@ export class ContainerProcess {
       hostname: this.ctx.hostname,
       external: (argv, topLevel) => this.external(argv, topLevel),
     };
-    return new Shell(host, this.ctx.fs, this.ctx.env, 'sh', argvMode);
+    return new Shell(host, this.ctx.fs, envFor(this.ctx.env, this.ctx.hostname), 'sh', argvMode);
   }
 
   private io() {

@@ -41,6 +41,15 @@ describe('readiness', () => {
     expect(['a', 'b', 'c'].map((n) => row(cluster, n)[1])).toEqual(['1/1', '1/1', '1/1']);
     expect(events(cluster, 'b').find((e) => e.reason === 'Unhealthy')!.message).toBe('Readiness probe failed: ls: /tmp/ready: No such file or directory');
   });
+  it('a container that declares no variables still has the default environment in its shells', () => {
+    const { cluster, t0 } = setup();
+    const check = ['sh', '-c', 'test "$HOSTNAME" = plain && test "$HOME" = /root && test "$KUBERNETES_SERVICE_HOST" = 10.96.0.1'];
+    cluster.create(podOn('plain', [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], readinessProbe: { exec: { command: check }, periodSeconds: 2 } }]));
+    cluster.create(podOn('other', [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], readinessProbe: { exec: { command: check }, periodSeconds: 2 } }]));
+    cluster.advanceTo(t0 + 10_000);
+    expect(['plain', 'other'].map((n) => row(cluster, n)[1])).toEqual(['1/1', '0/1']);
+  });
+
   it('each container has its own directories: one that makes or removes a directory changes no other', () => {
     const { cluster, t0 } = setup();
     const probe = { exec: { command: ['test', '-d', '/data/cache'] }, periodSeconds: 2 };
