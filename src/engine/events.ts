@@ -79,7 +79,7 @@ export class EventRecorder {
       },
       reason,
       message,
-      source: source.host ? { component: source.component, host: source.host } : { component: source.component },
+      source: this.sourceObject(component, host),
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
@@ -95,6 +95,17 @@ export class EventRecorder {
     else this.recorded.set(key, [recorded]);
     this.clock.atWith(this.clock.now() + EVENT_TTL_MS, this.expire, recorded, { background: true });
     return event;
+  }
+
+  /** Every Event from one component on one host shares its `source` (stored objects never change). */
+  private readonly sources = new Map<string, Map<string, Event['source']>>();
+
+  private sourceObject(component: string, host: string): Event['source'] {
+    let byHost = this.sources.get(component);
+    if (!byHost) this.sources.set(component, (byHost = new Map()));
+    let source = byHost.get(host);
+    if (!source) byHost.set(host, (source = host ? { component, host } : { component }));
+    return source;
   }
 
   /** Like the UnixNano hex suffix real recorders use, but from virtual time and a counter, so it is reproducible. */
