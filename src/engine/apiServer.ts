@@ -96,8 +96,8 @@ export class ApiServer implements ClusterClient {
     // has an own `__proto__` key (which its copy set as the prototype): only those need the copy the spread made.
     // An owned input is the object to store: a copy of it would hold most of its keys out of line (an Event's 16).
     const copied = options.owned ? input : copyUnshared(input);
-    const inPlace = options.owned && !Object.isFrozen(input) && !Object.hasOwn(input, '__proto__');
-    const obj = (!inPlace && (copied === input || Object.hasOwn(input, '__proto__')) ? shallowCopy(copied) : copied) as Mutable<T>;
+    const keep = copied !== input || (options.owned && !Object.isFrozen(input));
+    const obj = (keep && !Object.hasOwn(input, '__proto__') ? copied : shallowCopy(copied)) as Mutable<T>;
     const meta = (obj.metadata = shallowCopy(obj.metadata ?? {}));
     if (info.namespaced) meta.namespace = meta.namespace || 'default';
     else delete meta.namespace;

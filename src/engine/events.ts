@@ -85,8 +85,8 @@ export class EventRecorder {
       count: 1,
       type,
       eventTime: null,
-      reportingComponent: source.component,
-      reportingInstance: source.host ?? '',
+      reportingComponent: component,
+      reportingInstance: host,
     }, { owned: true });
     const recorded: Recorded = { component, host, kind, namespace, name, uid, type, reason, message, event: event.metadata.name! };
     // An Event deleted before it expired is counted afresh by a new one; the old one's timer finds it replaced.

@@ -67,7 +67,6 @@ export class PodWorker {
   terminating: { killAt: number; mode: 'delete' | 'deadline' } | undefined;
   /** All regular containers ended for good: the pod is finishing (sidecars being stopped). */
   completing = false;
-
   /** Terminal: nothing runs any more; the status is final. */
   finished = false;
   /** Deleted and fully stopped: the manager removes the pod object. */
