@@ -194,15 +194,18 @@ function tolerates(tolerations: readonly Toleration[], key: string): boolean {
  * The DefaultTolerationSeconds admission plugin: every pod tolerates not-ready and unreachable nodes (NoExecute) for
  * 300 seconds unless it already tolerates them. Returns a new pod.
  */
+/** The tolerations the API server adds, shared by every pod it adds them to (stored objects never change). */
+const DEFAULT_TOLERATIONS: readonly Toleration[] = Object.freeze([NOT_READY, UNREACHABLE].map((key) =>
+  Object.freeze({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as const)));
+
 export function addDefaultTolerations(pod: Pod): Pod {
   const tolerations = [...(pod.spec.tolerations ?? [])];
-  const extra: Toleration[] = [];
-  for (const key of [NOT_READY, UNREACHABLE]) {
-    if (!tolerates(tolerations, key)) extra.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
-  }
+  const extra = DEFAULT_TOLERATIONS.filter((t) => !tolerates(tolerations, t.key!));
   if (extra.length === 0) return pod;
   const spec = shallowCopy(pod.spec);
-  spec.tolerations = [...tolerations, ...extra];
+  spec.tolerations = tolerations.length === 0 && extra.length === DEFAULT_TOLERATIONS.length
+    ? (DEFAULT_TOLERATIONS as Toleration[])
+    : [...tolerations, ...extra];
   const out = shallowCopy(pod);
   out.spec = spec;
   return out;

@@ -6,6 +6,7 @@
 import type { Condition } from '../api/meta.js';
 import type { Container, Pod, PodStatus } from '../api/types.js';
 import type { TimerHandle, VirtualClock } from '../clock.js';
+import { BoundedMemo } from '../boundedMemo.js';
 import type { EventType } from '../events.js';
 import type { ConfigReader } from './containerConfig.js';
 import { unmountableVolume } from './containerConfig.js';
@@ -16,6 +17,10 @@ import type { PodCidr } from './ipam.js';
 import { shallowCopy } from '../store/immutable.js';
 import { kubeletConditions, mergeConditions, podPhase } from './podStatus.js';
 import type { ProbeState } from './probes.js';
+
+/** Every pod on a node lists the same host IPs: one array per node address, shared (stored objects never change). */
+const hostIPLists = new BoundedMemo<NonNullable<PodStatus['hostIPs']>>(8192);
+const hostIPsOf = (ip: string): NonNullable<PodStatus['hostIPs']> => hostIPLists.get(ip, () => [{ ip }]);
 
 /** What a pod worker needs from its node's kubelet. */
 export interface NodeHost {
@@ -362,7 +367,7 @@ export class PodWorker {
     status.phase = phase;
     status.conditions = conditions;
     status.hostIP = hostIP;
-    status.hostIPs = [{ ip: hostIP }];
+    status.hostIPs = hostIPsOf(hostIP);
     status.startTime = this.startTime;
     status.containerStatuses = app;
     if (this.podIP) {
