@@ -3,6 +3,7 @@
  * the pod phase from container statuses, and the pod conditions with their kubelet reasons and messages.
  */
 import type { Condition } from '../api/meta.js';
+import { BoundedMemo } from '../boundedMemo.js';
 import type { Container, ContainerStatus, PodPhase, PodSpec } from '../api/types.js';
 
 const isSidecar = (c: Container) => c.restartPolicy === 'Always';
@@ -155,6 +156,22 @@ export function kubeletConditions(input: {
 }
 
 /**
+ * Pods' conditions are alike (the same type, status and reason, changed in the same second): one object for each,
+ * shared by the pods and versions that have it (stored objects never change).
+ */
+const conditions = new BoundedMemo<Condition>(8192);
+
+function condition(type: string, verdict: Verdict, lastTransitionTime: string): Condition {
+  const { status, reason, message } = verdict;
+  return conditions.get(`${type}\0${status}\0${lastTransitionTime}\0${reason ?? ''}\0${message ?? ''}`, () => {
+    const c: Condition = { type, status, lastProbeTime: null, lastTransitionTime };
+    if (reason) c.reason = reason;
+    if (message) c.message = message;
+    return c;
+  });
+}
+
+/**
  * Merges the kubelet's verdicts into the pod's conditions: a condition keeps its lastTransitionTime while its
  * status stays the same; PodScheduled and conditions other components own keep their place after the kubelet's.
  */
@@ -162,15 +179,8 @@ export function mergeConditions(existing: readonly Condition[], verdicts: { type
   const out: Condition[] = [];
   for (const { type, verdict } of verdicts) {
     const prev = existing.find((c) => c.type === type);
-    const c: Condition = {
-      type,
-      status: verdict.status,
-      lastProbeTime: null,
-      lastTransitionTime: prev && prev.status === verdict.status && prev.lastTransitionTime ? prev.lastTransitionTime : now,
-    };
-    if (verdict.reason) c.reason = verdict.reason;
-    if (verdict.message) c.message = verdict.message;
-    out.push(c);
+    const since = prev && prev.status === verdict.status && prev.lastTransitionTime ? prev.lastTransitionTime : now;
+    out.push(condition(type, verdict, since));
   }
   const ours = new Set(verdicts.map((v) => v.type));
   const scheduled = existing.find((c) => c.type === 'PodScheduled');
