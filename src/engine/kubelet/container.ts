@@ -5,6 +5,7 @@
  */
 import type { Container, ContainerState, ContainerStateTerminated, ContainerStatus, Probe } from '../api/types.js';
 import { parseBytes } from '../api/quantity.js';
+import { BoundedMemo } from '../boundedMemo.js';
 import { toRfc3339, type TimerHandle } from '../clock.js';
 import { Backoff } from './backoff.js';
 import { containerBehaviour, type ContainerBehaviour } from './behaviour.js';
@@ -608,10 +609,10 @@ export class ContainerRuntime implements ProbeTarget {
   status(defaultReason: string): ContainerStatus {
     const inst = this.instance;
     let state: ContainerState;
-    let lastState: ContainerState = {};
+    let lastState: ContainerState = NO_STATE;
     const [latest, previous] = this.history;
     if (this.running() && inst) {
-      state = { running: { startedAt: inst.startedAt } };
+      state = runningSince(inst.startedAt);
       if (latest) lastState = { terminated: latest };
     } else if (this.waiting && latest) {
       state = { waiting: { ...this.waiting } };
@@ -639,6 +640,11 @@ export class ContainerRuntime implements ProbeTarget {
 }
 
 const SUCCESS = Object.freeze({ result: 'Success' as const, output: '' });
+
+/** Container states alike across pods, shared by every status that has them (stored objects never change). */
+const NO_STATE: ContainerState = Object.freeze({});
+const runningStates = new BoundedMemo<ContainerState>(4096);
+const runningSince = (startedAt: string): ContainerState => runningStates.get(startedAt, () => ({ running: { startedAt } }));
 
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
