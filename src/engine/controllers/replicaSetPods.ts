@@ -33,20 +33,31 @@ export function podsPrefix(controllerName: string): string {
 /** GetPodFromTemplate: labels, annotations and finalizers from the template, generateName and the owner reference. */
 export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject): Pod {
   const meta = template.metadata ?? {};
+  const { generateName, ownerReferences } = ownerParts(owner);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
+    // Not copied: the template and the owner's parts belong to stored objects, which never change, so every pod of
+    // the owner shares them (create it with `owned`).
     metadata: {
-      generateName: podsPrefix(owner.metadata.name!),
+      generateName,
       namespace: owner.metadata.namespace,
-      ...(meta.labels ? { labels: { ...meta.labels } } : {}),
-      ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
-      ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
-      ownerReferences: [controllerRef(owner)],
+      ...(meta.labels ? { labels: meta.labels } : {}),
+      ...(meta.annotations ? { annotations: meta.annotations } : {}),
+      ...(meta.finalizers ? { finalizers: meta.finalizers } : {}),
+      ownerReferences,
     },
-    // Not copied: the template is part of a stored object (create it with `owned` to share it).
     spec: template.spec,
   };
+}
+
+/** Per stored owner version: its pods' generateName and owner references. */
+const ownerPartsOf = new WeakMap<KubeObject, { generateName: string; ownerReferences: OwnerReference[] }>();
+
+function ownerParts(owner: KubeObject): { generateName: string; ownerReferences: OwnerReference[] } {
+  let parts = ownerPartsOf.get(owner);
+  if (!parts) ownerPartsOf.set(owner, (parts = { generateName: podsPrefix(owner.metadata.name!), ownerReferences: [controllerRef(owner)] }));
+  return parts;
 }
 
 // ---------- the scale-down order ----------
