@@ -101,8 +101,22 @@ function pullFailure(text: string | undefined): PullFailure | undefined {
 
 const NO_BEHAVIOUR: ContainerBehaviour = Object.freeze({ exitCode: 0 });
 
+/**
+ * Behaviours by annotations object and container: a ReplicaSet's pods share their template's annotations, so its
+ * containers share one behaviour (never changed once made) instead of one each.
+ */
+const behaviours = new WeakMap<Readonly<Record<string, string>>, Map<string, ContainerBehaviour>>();
+
 export function containerBehaviour(annotations: Readonly<Record<string, string>> | undefined, container: string): ContainerBehaviour {
-  const a = annotations ?? {};
+  if (!annotations) return readBehaviour({}, container);
+  let byContainer = behaviours.get(annotations);
+  if (!byContainer) behaviours.set(annotations, (byContainer = new Map()));
+  let b = byContainer.get(container);
+  if (!b) byContainer.set(container, (b = readBehaviour(annotations, container)));
+  return b;
+}
+
+function readBehaviour(a: Readonly<Record<string, string>>, container: string): ContainerBehaviour {
   let any = false;
   for (const k in a) {
     if (k.startsWith(ANNOTATION_PREFIX)) {
