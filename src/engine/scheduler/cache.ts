@@ -6,8 +6,8 @@
  */
 import type { Labels } from '../api/meta.js';
 import type { Node, Pod, Taint } from '../api/types.js';
+import { LabelIndex } from '../labelIndex.js';
 import { matches, type Requirement, type Selector } from '../selectors.js';
-import { LabelIndex } from './labelIndex.js';
 import { podAffinityInfo, type PodAffinityInfo } from './podAffinity.js';
 import { parseAllocatable, podRequests, type Allocatable, type PodRequests } from './resources.js';
 
@@ -358,10 +358,10 @@ export class SchedulerCache {
         if (sameLabels(existing.labels, pod.metadata.labels) && existing.deleting === deleting) return wasAssumed && !assumed ? 'added' : null;
         this.countAll(existing, -1);
         const byLabel = this.podsByLabel.get(existing.namespace)!;
-        byLabel.delete(existing);
+        byLabel.delete(existing, existing.labels);
         existing.labels = pod.metadata.labels;
         existing.deleting = deleting;
-        byLabel.add(existing);
+        byLabel.add(existing, existing.labels);
         this.countAll(existing, 1);
         return 'labels';
       }
@@ -403,7 +403,7 @@ export class SchedulerCache {
     ns.add(record);
     let byLabel = this.podsByLabel.get(record.namespace);
     if (!byLabel) this.podsByLabel.set(record.namespace, (byLabel = new LabelIndex()));
-    byLabel.add(record);
+    byLabel.add(record, record.labels);
     this.countAll(record, 1);
     return 'added';
   }
@@ -432,7 +432,7 @@ export class SchedulerCache {
     }
     const ns = this.podsByNamespace.get(record.namespace);
     ns?.delete(record);
-    this.podsByLabel.get(record.namespace)?.delete(record);
+    this.podsByLabel.get(record.namespace)?.delete(record, record.labels);
     if (ns?.size === 0) {
       this.podsByNamespace.delete(record.namespace);
       this.podsByLabel.delete(record.namespace);

@@ -43,7 +43,7 @@ const SCORERS: readonly ScorePlugin[] = [
 /**
  * Space for verdict records' arrays, carved from 64 kB slabs: an ArrayBuffer of its own per pod cost more than the
  * rest of building the record. A slab is freed once none of its records is kept in full (bound pods' records are
- * summarized into arrays of their own after `fullVerdicts` newer ones).
+ * summarized, without arrays, after `fullVerdicts` newer ones).
  */
 const SLAB_BYTES = 64 * 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);

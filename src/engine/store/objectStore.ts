@@ -5,6 +5,7 @@
  */
 import type { KindMap, KindName, AnyObject } from '../api/types.js';
 import type { WatchEvent, WatchEventType } from '../client.js';
+import { LabelIndex } from '../labelIndex.js';
 import { matches, type Selector } from '../selectors.js';
 import { deepFreeze } from './immutable.js';
 
@@ -14,8 +15,8 @@ interface KindTable {
   objects: Map<string, AnyObject>;
   /** Keys sorted as etcd lists them (namespace, then name); rebuilt lazily after adds and removes. */
   sorted: string[] | null;
-  /** label key -> label value -> object keys: selector lists visit only the objects that can match. */
-  labels: Map<string, Map<string, Set<string>>>;
+  /** Object keys by label: selector lists visit only the objects that can match. */
+  labels: LabelIndex<string>;
   /**
    * The same objects by namespace ('' when cluster-scoped), then name: a lookup hashes two strings the objects already
    * hold instead of building and hashing `namespace/name`. Objects whose namespace or name contains '/' (never valid,
@@ -105,19 +106,10 @@ export class ObjectStore {
   select<K extends KindName>(kind: K, namespace: string | undefined, selector: Selector): KindMap[K][] {
     const table = this.tables.get(kind);
     if (!table) return [];
-    // The most selective equality/`in` requirement picks the candidates.
-    let best: { key: string; values: readonly string[]; size: number } | undefined;
-    for (const r of selector) {
-      if (r.op !== 'In') continue;
-      const byValue = table.labels.get(r.key);
-      const size = r.values.reduce((n, v) => n + (byValue?.get(v)?.size ?? 0), 0);
-      if (!best || size < best.size) best = { key: r.key, values: r.values, size };
-    }
-    if (!best) return this.list(kind, namespace).filter((o) => matches(selector, o.metadata.labels));
-    const candidates = new Set<string>();
-    for (const v of best.values) for (const k of table.labels.get(best.key)?.get(v) ?? []) candidates.add(k);
+    const candidates = table.labels.candidates(selector);
+    if (!candidates) return this.list(kind, namespace).filter((o) => matches(selector, o.metadata.labels));
     const prefix = namespace === undefined ? undefined : `${namespace}/`;
-    const keys = [...candidates].filter((k) => prefix === undefined || k.startsWith(prefix)).sort();
+    const keys = candidates.flatMap((set) => [...set]).filter((k) => prefix === undefined || k.startsWith(prefix)).sort();
     const out: KindMap[K][] = [];
     for (const k of keys) {
       const o = table.objects.get(k)!;
@@ -236,7 +228,7 @@ export class ObjectStore {
 
   private table(kind: KindName): KindTable {
     let t = this.tables.get(kind);
-    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null, labels: new Map(), byName: new Map(), slashed: 0 }));
+    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null, labels: new LabelIndex(), byName: new Map(), slashed: 0 }));
     return t;
   }
 
@@ -251,13 +243,7 @@ export class ObjectStore {
       if (entry) entry.object = o;
       else names.set(o.metadata.name!, { key, object: o });
     }
-    if (!sameLabels) for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
-      let byValue = table.labels.get(k);
-      if (!byValue) table.labels.set(k, (byValue = new Map()));
-      let keys = byValue.get(v);
-      if (!keys) byValue.set(v, (keys = new Set()));
-      keys.add(key);
-    }
+    if (!sameLabels) table.labels.add(key, o.metadata.labels);
     for (const ref of o.metadata.ownerReferences ?? []) {
       let set = this.byOwner.get(ref.uid);
       if (!set) this.byOwner.set(ref.uid, (set = new Set()));
@@ -279,13 +265,7 @@ export class ObjectStore {
       names?.delete(o.metadata.name!);
       if (names?.size === 0) table.byName.delete(namespace || '');
     }
-    if (!sameLabels) for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
-      const byValue = table.labels.get(k);
-      const keys = byValue?.get(v);
-      keys?.delete(key);
-      if (keys?.size === 0) byValue!.delete(v);
-      if (byValue?.size === 0) table.labels.delete(k);
-    }
+    if (!sameLabels) table.labels.delete(key, o.metadata.labels);
     for (const ref of o.metadata.ownerReferences ?? []) {
       const set = this.byOwner.get(ref.uid);
       set?.delete(o);
