@@ -142,8 +142,8 @@ const MAX_COUNTERS = 512;
  * matching every pod write against all of them was a fifth of a large rollout.
  */
 class CounterIndex {
-  /** `key\0value` -> counters whose selector requires that label value. */
-  private readonly byLabel = new Map<string, Set<SelectorCounter>>();
+  /** Label key -> value -> counters whose selector requires that value (nested: a pod write builds no key string). */
+  private readonly byLabel = new Map<string, Map<string, Set<SelectorCounter>>>();
   /** Counters whose selector requires no label value (Exists, NotIn, DoesNotExist, or empty). */
   private readonly others = new Set<SelectorCounter>();
   private count = 0;
@@ -153,22 +153,32 @@ class CounterIndex {
   }
 
   add(c: SelectorCounter): void {
-    for (const key of CounterIndex.keysOf(c)) {
-      let set = this.byLabel.get(key);
-      if (!set) this.byLabel.set(key, (set = new Set()));
-      set.add(c);
+    const r = CounterIndex.indexed(c);
+    if (!r) this.others.add(c);
+    else {
+      let byValue = this.byLabel.get(r.key);
+      if (!byValue) this.byLabel.set(r.key, (byValue = new Map()));
+      for (const v of r.values) {
+        let set = byValue.get(v);
+        if (!set) byValue.set(v, (set = new Set()));
+        set.add(c);
+      }
     }
-    if (!CounterIndex.indexed(c)) this.others.add(c);
     this.count++;
   }
 
   delete(c: SelectorCounter): void {
-    for (const key of CounterIndex.keysOf(c)) {
-      const set = this.byLabel.get(key);
-      set?.delete(c);
-      if (set?.size === 0) this.byLabel.delete(key);
+    const r = CounterIndex.indexed(c);
+    if (!r) this.others.delete(c);
+    else {
+      const byValue = this.byLabel.get(r.key);
+      for (const v of r.values) {
+        const set = byValue?.get(v);
+        set?.delete(c);
+        if (set?.size === 0) byValue!.delete(v);
+      }
+      if (byValue?.size === 0) this.byLabel.delete(r.key);
     }
-    this.others.delete(c);
     this.count--;
   }
 
@@ -178,18 +188,13 @@ class CounterIndex {
     const labels = p.labels;
     if (!labels) return;
     for (const k in labels) {
-      const set = this.byLabel.get(`${k}\0${labels[k]}`);
+      const set = this.byLabel.get(k)?.get(labels[k]!);
       if (set) for (const c of set) c.adjust(p, delta);
     }
   }
 
   private static indexed(c: SelectorCounter): (Requirement & { op: 'In' }) | undefined {
     return c.selector.find((r): r is Requirement & { op: 'In' } => r.op === 'In');
-  }
-
-  private static keysOf(c: SelectorCounter): string[] {
-    const r = CounterIndex.indexed(c);
-    return r ? [...new Set(r.values)].map((v) => `${r.key}\0${v}`) : [];
   }
 }
 
