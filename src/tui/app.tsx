@@ -6,7 +6,7 @@ import { ACTIONS } from './keymap.js';
 import { keyNames, type InkKey } from './keys.js';
 import { panelById } from './panels.js';
 import {
-  DRAIN_LABELS, MIN_COLUMNS, MIN_ROWS, type ConfirmDialog, type DashboardController, type DetailScreen, type DrainDialog, type ListScreen,
+  DRAIN_LABELS, MIN_COLUMNS, MIN_ROWS, type ConfirmDialog, type DashboardController, type DetailScreen, type DrainDialog, type ListRow, type ListScreen,
   type Overlay, type PanelScreen, type TextPrompt,
 } from './controller.js';
 import type { Tone } from './views.js';
@@ -234,13 +234,7 @@ function Body({ controller, height, version }: { controller: DashboardController
 /** Cuts or pads a line to exactly `width` columns (table text is ASCII plus single-width symbols). */
 const fit = (text: string, width: number): string => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width));
 
-const MARK_ON = '\x1b[1;36m';
-const MARK_OFF = '\x1b[22;39m';
-
-/**
- * One row is one string (cells padded, change marks in cyan): Ink measures and styles one text node per line. In a
- * terminal without colours (NO_COLOR, TERM=dumb) the highlight bar would not show, so a `>` gutter marks the row.
- */
+/** In a terminal without colours (NO_COLOR, TERM=dumb) the highlight bar would not show, so a `>` gutter marks the row. */
 function ListTable({ controller, screen }: { controller: DashboardController; screen: ListScreen }): ReactElement {
   const frame = controller.listFrame(screen);
   const { stdout } = useStdout();
@@ -255,25 +249,42 @@ function ListTable({ controller, screen }: { controller: DashboardController; sc
       {frame.rows.length === 0 && (
         <Text dimColor>{screen.filter ? `No ${frame.view.title.toLowerCase()} match the filter "${screen.filter}" (Esc clears it).` : `No ${frame.view.title.toLowerCase()} here${controller.namespace && !screen.scope ? ` in namespace ${controller.namespace} (0: all namespaces)` : ''}.`}</Text>
       )}
-      {frame.rows.map((row) => {
-        let plain = '';
-        let styled = '';
-        row.cells.forEach((c, i) => {
-          const cell = `${c.padEnd(frame.columns[i]!.width)}`;
-          const mark = row.marks[i]?.mark;
-          plain += `${cell}${mark ?? ' '} `;
-          styled += mark ? `${cell}${row.selected ? mark : `${MARK_ON}${mark}${MARK_OFF}`} ` : `${cell}  `;
-        });
-        // Cut on the plain text (no escapes) and keep the styled text only when it fits as is.
-        // Only the selected row is padded to the full width (its highlight is a bar): fewer cells for Ink to lay out.
-        const text = plain.length > width ? fit(plain, width) : row.selected ? styled + ' '.repeat(width - plain.length) : styled.trimEnd();
-        const color = TONE_COLOR[row.tone];
-        return (
-          <Text key={row.key} color={row.selected ? 'black' : color} backgroundColor={row.selected ? (color ?? 'cyan') : undefined}>
-            {lead(row.selected) + text}
-          </Text>
-        );
-      })}
+      {frame.rows.map((row) => (
+        <TableRow key={row.key} row={row} columns={frame.columns} width={width} lead={lead(row.selected)} />
+      ))}
+    </Box>
+  );
+}
+
+/**
+ * One row: its cells padded, each followed by its change mark or a space. A row without marks (and the selected row,
+ * whose marks take the bar's colours) is one text node. A row with marks is runs of text and marks side by side: Ink
+ * measures every text node on every frame, and ASCII text without escapes takes string-width's fast path (a mark
+ * inside the row sent the whole row through grapheme segmentation), and the row's tone carries on after a mark.
+ */
+function TableRow({ row, columns, width, lead }: { row: ListRow; columns: readonly { width: number }[]; width: number; lead: string }): ReactElement {
+  const color = row.selected ? 'black' : TONE_COLOR[row.tone];
+  const backgroundColor = row.selected ? (TONE_COLOR[row.tone] ?? 'cyan') : undefined;
+  let plain = '';
+  row.cells.forEach((c, i) => (plain += `${c.padEnd(columns[i]!.width)}${row.marks[i]?.mark ?? ' '} `));
+  // Cut on the plain text; only the selected row is padded to the full width (its highlight is a bar).
+  if (plain.length > width || row.selected || !row.marks.some(Boolean)) {
+    const text = plain.length > width ? fit(plain, width) : row.selected ? plain.padEnd(width) : plain.trimEnd();
+    return <Text color={color} backgroundColor={backgroundColor}>{lead + text}</Text>;
+  }
+  const runs: { text: string; mark: boolean }[] = [];
+  let run = lead;
+  row.cells.forEach((c, i) => {
+    const mark = row.marks[i]?.mark;
+    run += c.padEnd(columns[i]!.width);
+    if (!mark) return void (run += '  ');
+    runs.push({ text: run, mark: false }, { text: mark, mark: true });
+    run = ' ';
+  });
+  runs.push({ text: run.trimEnd(), mark: false });
+  return (
+    <Box>
+      {runs.map((r, i) => (r.mark ? <Text key={i} bold color="cyan">{r.text}</Text> : <Text key={i} color={color}>{r.text}</Text>))}
     </Box>
   );
 }

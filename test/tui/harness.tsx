@@ -39,6 +39,8 @@ export interface Dashboard {
   /** Advances the simulated clock, then waits for the frame. */
   advance(ms: number): Promise<string>;
   screen(): string;
+  /** The last frame with its colour escapes (present when colours are on, e.g. FORCE_COLOR=3 before Ink loads). */
+  raw(): string;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function openDashboard(options: OpenOptions = {}): Promise<Dashboar
       return screen();
     },
     screen,
+    raw: () => ink.lastFrame() ?? '',
     async close() {
       ink.unmount();
       controller.close();
