@@ -14,7 +14,10 @@ export class Screen extends EventEmitter {
   isTTY = true;
   /** Called with every write (the text Ink draws). */
   onWrite: ((text: string) => void) | undefined;
+  /** performance.now() at the first write (the first frame). */
+  firstWriteAt: number | undefined;
   write(text: string): boolean {
+    this.firstWriteAt ??= performance.now();
     this.onWrite?.(text);
     return true;
   }
