@@ -11,7 +11,7 @@ import type { ClusterClient, DeleteOptions, ListOptions, WatchEvent, WatchOption
 import type { VirtualClock } from './clock.js';
 import { alreadyExists, ApiError, invalid, notFound } from './errors.js';
 import type { SeededRandom } from './random.js';
-import { fromLabelSelector, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
+import { fromLabelSelector, matches, matchesFields, parseFieldSelector, parseSelector } from './selectors.js';
 import { copyUnshared, jsonEqual, shallowCopy } from './store/immutable.js';
 import type { ObjectStore } from './store/objectStore.js';
 
@@ -76,8 +76,15 @@ export class ApiServer implements ClusterClient {
           ? parseSelector(options.labelSelector)
           : fromLabelSelector(options.labelSelector);
     const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : [];
-    const selected = labels.length > 0 ? this.store.select(kind, namespace, labels) : this.store.list(kind, namespace);
-    return fields.length === 0 ? selected : selected.filter((o) => matchesFields(fields, o));
+    // Pods by spec.nodeName come from the store's node index, as the API server's watch cache indexes that field
+    // (kubectl describe node, the dashboard's node columns): a node's pods without walking every pod.
+    const node = kind === 'Pod' ? fields.find((f) => f.field === 'spec.nodeName' && !f.negate && f.value !== '') : undefined;
+    const selected = node
+      ? this.store.listPodsOnNode(node.value, namespace).filter((o) => labels.length === 0 || matches(labels, o.metadata.labels))
+      : labels.length > 0
+        ? this.store.select(kind, namespace, labels)
+        : this.store.list(kind, namespace);
+    return fields.length === 0 ? (selected as KindMap[K][]) : (selected.filter((o) => matchesFields(fields, o)) as KindMap[K][]);
   }
 
   watch(options: WatchOptions, handler: (event: WatchEvent) => void): () => void {

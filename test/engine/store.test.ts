@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/engine/cluster.js';
 import type { WatchEvent } from '../../src/engine/client.js';
@@ -106,6 +107,45 @@ describe('list and watch', () => {
     expect(names({ labelSelector: { matchLabels: { app: 'web' } }, namespace: 'default' })).toEqual(['default/b']);
     expect(names({ fieldSelector: 'spec.nodeName=n2' })).toEqual(['default/a']);
     expect(c.store.podsOnNode('n1').map((p) => p.metadata.name)).toEqual(['b']);
+  });
+
+  it('a spec.nodeName field selector lists exactly what filtering every pod gives, in the same order', () => {
+    // The API server answers it from the store's pods-by-node index; checked against the plain walk.
+    const name = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+    const ns = fc.constantFrom('default', 'prod');
+    const node = fc.constantFrom('n1', 'n2', undefined);
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('create' as const), name, ns, node, app: fc.constantFrom('web', 'db') }),
+      fc.record({ op: fc.constant('bind' as const), name, ns, node: fc.constantFrom('n1', 'n2') }),
+      fc.record({ op: fc.constant('delete' as const), name, ns }),
+      fc.record({ op: fc.constant('phase' as const), name, ns, phase: fc.constantFrom('Running', 'Succeeded') }),
+    );
+    const query = fc.record({
+      node: fc.constantFrom('n1', 'n2', 'n3'),
+      namespace: fc.constantFrom('default', 'prod', undefined),
+      labelSelector: fc.constantFrom('app=web', 'app!=web', undefined),
+      more: fc.constantFrom('', ',status.phase!=Succeeded', ',metadata.name=b'),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), fc.array(query, { minLength: 1, maxLength: 4 }), (ops, queries) => {
+        const c = createCluster();
+        c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod' } });
+        for (const o of ops) {
+          const current = c.get('Pod', o.ns, o.name);
+          if (o.op === 'create' && !current) c.create(pod(o.name, { namespace: o.ns, labels: { app: o.app }, ...(o.node ? { nodeName: o.node } : {}) }));
+          else if (o.op === 'bind' && current && !current.spec.nodeName) c.api.bind(current, o.node);
+          else if (o.op === 'delete' && current) c.delete('Pod', o.ns, o.name, { gracePeriodSeconds: 0 });
+          else if (o.op === 'phase' && current) c.api.updateStatus({ ...current, status: { ...current.status, phase: o.phase } });
+        }
+        for (const q of queries) {
+          const fieldSelector = `spec.nodeName=${q.node}${q.more}`;
+          const options = { fieldSelector, ...(q.namespace ? { namespace: q.namespace } : {}), ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}) };
+          const walked = c.list('Pod', { ...options, fieldSelector: `${q.more.slice(1) || 'metadata.namespace!=none'}` }).filter((p) => p.spec.nodeName === q.node);
+          expect(c.list('Pod', options)).toEqual(walked);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('label selectors follow relabelling and deletion, with every operator', () => {

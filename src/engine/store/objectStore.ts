@@ -127,6 +127,15 @@ export class ObjectStore {
     return [...(this.podsByNode.get(nodeName)?.values() ?? [])] as KindMap['Pod'][];
   }
 
+  /** The pods bound to a node, in `list`'s order (namespace/name), optionally of one namespace. */
+  listPodsOnNode(nodeName: string, namespace?: string): KindMap['Pod'][] {
+    const pods = this.podsByNode.get(nodeName);
+    if (!pods) return [];
+    const prefix = namespace === undefined ? undefined : `${namespace}/`;
+    const keys = prefix === undefined ? [...pods.keys()] : [...pods.keys()].filter((k) => k.startsWith(prefix));
+    return keys.sort().map((k) => pods.get(k)!) as KindMap['Pod'][];
+  }
+
   /**
    * Stores the object as given (the caller has set resourceVersion) and tells the watchers. Stored objects are never
    * changed in place (later versions share their unchanged parts); tests freeze them to prove it.
