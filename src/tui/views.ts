@@ -7,8 +7,8 @@ import type { LabelSelector } from '../engine/api/meta.js';
 import type {
   AnyObject, CronJob, DaemonSet, Deployment, Endpoints, KindName, Node, PersistentVolumeClaim, Pod, StatefulSet,
 } from '../engine/api/types.js';
-import { podRequestsAndLimits } from '../printers/describe.js';
 import { milliValue, parseQuantity, wholeValue } from '../printers/quantity.js';
+import { nodeRequests } from './nodeRequests.js';
 import type { DashboardSource } from './source.js';
 
 /** How a row reads at a glance. */
@@ -109,20 +109,11 @@ const progressColumn: ExtraColumn = {
 };
 
 function nodeAllocation(node: Node, source: DashboardSource): { cpu: number; mem: number; pods: number } {
-  const pods = source.reader
-    .list('Pod', { fieldSelector: `spec.nodeName=${node.metadata.name}` })
-    .filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-  let cpu = 0;
-  let mem = 0;
-  for (const p of pods) {
-    const { requests } = podRequestsAndLimits(p);
-    cpu += requests.cpuMilli;
-    mem += requests.memory;
-  }
+  const { cpuMilli, memory, pods } = nodeRequests(source).of(node.metadata.name!);
   const alloc = node.status?.allocatable ?? node.status?.capacity ?? {};
   const cpuTotal = milliValue(parseQuantity(alloc.cpu));
   const memTotal = wholeValue(parseQuantity(alloc.memory));
-  return { cpu: cpuTotal ? cpu / cpuTotal : 0, mem: memTotal ? mem / memTotal : 0, pods: pods.length };
+  return { cpu: cpuTotal ? cpuMilli / cpuTotal : 0, mem: memTotal ? memory / memTotal : 0, pods };
 }
 
 const percentBar = (fraction: number): string => `${bar([fraction], 1, 8)} ${String(Math.round(fraction * 100)).padStart(3)}%`;
