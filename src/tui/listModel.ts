@@ -351,8 +351,9 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], entries: RowEn
   }
   if (sort.by === 'age') {
     // Youngest first, as ascending AGE reads.
-    const t = (i: number) => (objects[i]!.kind === 'Event' ? eventTime(objects[i]!) : Date.parse(objects[i]!.metadata.creationTimestamp ?? '') || 0);
-    return (a, b) => sign * (t(b) - t(a)) || byName(a, b);
+    // Parsed once per object, not twice per comparison (a sort of 150,000 rows makes millions).
+    const t = objects.map((o) => (o.kind === 'Event' ? eventTime(o) : Date.parse(o.metadata.creationTimestamp ?? '') || 0));
+    return (a, b) => sign * (t[b]! - t[a]!) || byName(a, b);
   }
   const statusCol = ['STATUS', 'READY', 'TYPE', 'COMPLETIONS'].map((c) => columns.indexOf(c)).find((i) => i >= 0) ?? -1;
   return (a, b) => sign * ((statusCol >= 0 ? cmp(entries[a]!.cells[statusCol]!, entries[b]!.cells[statusCol]!) : 0) || byName(a, b));
