@@ -362,8 +362,8 @@ export class Scheduler implements Controller {
       this.failed(qp, `Binding rejected: ${(e as Error).message}`, new Set());
       return;
     }
+    // The binding set PodScheduled=True in the same write, as kube-apiserver's does: the scheduler writes no status.
     this.pending.delete(qp.uid);
-    this.setScheduledCondition(bound, { type: 'PodScheduled', status: 'True', lastProbeTime: null });
     const ns = bound.metadata.namespace ?? 'default';
     this.cluster.events.record(bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${bound.metadata.name} to ${nodeName}`, {
       component: SCHEDULER_COMPONENT,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Node } from '../../../src/engine/api/types.js';
+import type { Node, Pod } from '../../../src/engine/api/types.js';
 import { createCluster } from '../../../src/engine/cluster.js';
 import { installScheduler } from '../../../src/engine/scheduler/index.js';
 import { cordon, eventsFor, nodeOf, pod, scheduledCondition, schedulingCluster, WORKERS } from './fixtures.js';
+
+const scheduledOf = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'PodScheduled');
 
 const TAINT = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
 
@@ -18,6 +20,29 @@ describe('binding', () => {
     expect(eventsFor(cluster, 'web')).toEqual([
       { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned default/web to ${node}`, count: 1, source: 'default-scheduler' },
     ]);
+  });
+
+  it('binds in one write that sets spec.nodeName and PodScheduled=True, as kube-apiserver\'s binding does; a False condition turns True with a new transition time', () => {
+    const { cluster } = schedulingCluster();
+    const writes: { pod: Pod; at: string }[] = [];
+    cluster.watch({ kinds: ['Pod'] }, (e) => e.type === 'MODIFIED' && writes.push({ pod: e.object as Pod, at: cluster.clock.nowRfc3339() }));
+    cluster.create(pod('web'));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.pod.spec.nodeName).toBeDefined();
+    expect(writes[0]!.pod.status?.conditions).toEqual([{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2025-01-01T00:00:00Z' }]);
+
+    for (const w of WORKERS) cordon(cluster, w);
+    writes.length = 0;
+    cluster.create(pod('late'));
+    expect(writes.map((w) => scheduledOf(w.pod)?.status)).toEqual(['False']);
+    cluster.advance(4000);
+    cordon(cluster, 'kubedeck-worker2', false);
+    cluster.advance(10_000);
+    const binds = writes.filter((w) => w.pod.spec.nodeName);
+    expect(binds).toHaveLength(1);
+    expect(binds[0]!.pod.spec.nodeName).toBe('kubedeck-worker2');
+    expect(binds[0]!.at).not.toBe('2025-01-01T00:00:00Z');
+    expect(scheduledOf(binds[0]!.pod)).toEqual({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: binds[0]!.at });
   });
 
   it('leaves pods of another scheduler and pods with a nodeName alone', () => {
