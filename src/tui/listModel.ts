@@ -171,9 +171,9 @@ export class ListModel {
       if (m.base === base && m.query.scope === query.scope && m.version === dataVersion && m.changes?.length === 0) computed = this.narrow(m, query);
       if (computed) break;
     }
+    this.follow(query.view.kind);
     computed ??= this.computeFresh(query);
     this.memos.set(key, { ...computed, key, base, version: dataVersion, query, changes: [] });
-    this.follow(query.view.kind);
     while (this.memos.size > MEMOS) {
       // Filtered lists go first: the unfiltered one is what every filter narrows, and what Esc comes back to.
       const all = [...this.memos.values()];
@@ -297,8 +297,12 @@ export class ListModel {
     if (scope?.fieldSelector) options.fieldSelector = scope.fieldSelector;
     let objects: AnyObject[];
     let error: string | undefined;
+    const everything = namespace === undefined && !scope?.fieldSelector && scope?.labelSelector === undefined && filter.labelSelector === undefined;
     try {
-      objects = this.listWithSelectors(view, options, scope?.labelSelector, filter.labelSelector);
+      // Every object of the kind: the followed kind's current versions already are that list (the sort below gives
+      // the order, a total one), without listing the store again.
+      const current = everything ? this.followed.get(view.kind)?.current : undefined;
+      objects = current ? [...current.values()] : this.listWithSelectors(view, options, scope?.labelSelector, filter.labelSelector);
     } catch (e) {
       error = `bad label selector: ${(e as Error).message}`;
       objects = this.listWithSelectors(view, options, scope?.labelSelector, undefined);
