@@ -257,36 +257,63 @@ function ListTable({ controller, screen }: { controller: DashboardController; sc
 }
 
 /**
- * One row: its cells padded, each followed by its change mark or a space. A row without marks (and the selected row,
- * whose marks take the bar's colours) is one text node. A row with marks is runs of text and marks side by side: Ink
- * measures every text node on every frame, and ASCII text without escapes takes string-width's fast path (a mark
- * inside the row sent the whole row through grapheme segmentation), and the row's tone carries on after a mark.
+ * One row: its cells padded, each followed by its change mark or a space; marks bold cyan, except on the selected row
+ * (a bar in the row's colours) and on a row cut to the terminal (plain text).
  */
 function TableRow({ row, columns, width, lead }: { row: ListRow; columns: readonly { width: number }[]; width: number; lead: string }): ReactElement {
   const color = row.selected ? 'black' : TONE_COLOR[row.tone];
   const backgroundColor = row.selected ? (TONE_COLOR[row.tone] ?? 'cyan') : undefined;
   let plain = '';
-  row.cells.forEach((c, i) => (plain += `${c.padEnd(columns[i]!.width)}${row.marks[i]?.mark ?? ' '} `));
-  // Cut on the plain text; only the selected row is padded to the full width (its highlight is a bar).
-  if (plain.length > width || row.selected || !row.marks.some(Boolean)) {
-    const text = plain.length > width ? fit(plain, width) : row.selected ? plain.padEnd(width) : plain.trimEnd();
-    return <Text color={color} backgroundColor={backgroundColor}>{lead + text}</Text>;
-  }
-  const runs: { text: string; mark: boolean }[] = [];
-  let run = lead;
+  const marks = new Set<number>();
   row.cells.forEach((c, i) => {
+    plain += c.padEnd(columns[i]!.width);
     const mark = row.marks[i]?.mark;
-    run += c.padEnd(columns[i]!.width);
-    if (!mark) return void (run += '  ');
-    runs.push({ text: run, mark: false }, { text: mark, mark: true });
-    run = ' ';
+    if (mark && !row.selected) marks.add(lead.length + plain.length);
+    plain += `${mark ?? ' '} `;
   });
-  runs.push({ text: run.trimEnd(), mark: false });
+  const cut = plain.length > width;
+  // Only the selected row is padded to the full width (its highlight is a bar).
+  const text = lead + (cut ? fit(plain, width) : row.selected ? plain.padEnd(width) : plain.trimEnd());
+  const runs = measurableRuns(text, cut ? new Set() : marks);
+  if (runs.length === 1 && !runs[0]!.mark) return <Text color={color} backgroundColor={backgroundColor}>{text}</Text>;
   return (
     <Box>
-      {runs.map((r, i) => (r.mark ? <Text key={i} bold color="cyan">{r.text}</Text> : <Text key={i} color={color}>{r.text}</Text>))}
+      {runs.map((r, i) =>
+        r.mark ? <Text key={i} bold color="cyan">{r.text}</Text> : <Text key={i} color={color} backgroundColor={backgroundColor}>{r.text}</Text>,
+      )}
     </Box>
   );
+}
+
+const isAscii = (code: number): boolean => code >= 0x20 && code <= 0x7e;
+
+/**
+ * `text` cut into the runs of a row that Ink measures cheaply. Ink measures every text node on every frame with
+ * string-width: ASCII text takes its fast path, anything else goes through grapheme segmentation, so one `✓`, `…`
+ * or change mark sent the whole row through it. Runs: ASCII stretches, and the others each with the ASCII character
+ * before them (a combining mark or keycap stays with its base); the positions in `marks` are runs of their own.
+ */
+export function measurableRuns(text: string, marks: ReadonlySet<number>): { text: string; mark: boolean }[] {
+  const runs: { text: string; mark: boolean }[] = [];
+  let start = 0;
+  const cut = (end: number, mark = false) => {
+    if (end > start) runs.push({ text: text.slice(start, end), mark });
+    start = end;
+  };
+  for (let i = 0; i < text.length; ) {
+    if (marks.has(i)) {
+      cut(i);
+      cut(++i, true);
+    } else if (isAscii(text.charCodeAt(i))) {
+      i++;
+    } else {
+      cut(i > start ? i - 1 : i);
+      while (i < text.length && !marks.has(i) && !isAscii(text.charCodeAt(i))) i++;
+      cut(i);
+    }
+  }
+  cut(text.length);
+  return runs;
 }
 
 function TextView({ controller, screen, height }: { controller: DashboardController; screen: DetailScreen; height: number }): ReactElement {
