@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { measurableRuns } from '../../src/tui/app.js';
+import { measurableRuns } from '../../src/tui/textRuns.js';
 
 // ASCII, and what rows hold besides: probe and cut marks, change marks, CJK, emoji (with skin tone and ZWJ),
 // a combining accent after a letter, a keycap after a digit.
