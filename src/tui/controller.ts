@@ -6,7 +6,7 @@ import type { AnyObject, KindName, Pod } from '../engine/api/types.js';
 import type { PropagationPolicy } from '../engine/client.js';
 import { describe, printerFor, toYaml } from '../printers/index.js';
 import { ACTIONS, buildKeymap, DEFAULT_BINDINGS, type Keymap, type UserKeymap } from './keymap.js';
-import { ListModel, isTimeColumn, type Sort, type SortKey } from './listModel.js';
+import { ListModel, isTimeColumn, type ComputedList, type Sort, type SortKey } from './listModel.js';
 import { panelById, panelFor, type PanelContext } from './panels.js';
 import { errorMessage, refOf, type DashboardSource, type DrainChoice, type DrainTask, type ObjectRef } from './source.js';
 import { DashboardStore } from './store.js';
@@ -359,14 +359,16 @@ export class DashboardController {
   /** The selected object of a list screen (resolving the cursor against the current rows). */
   selectedObject(screen: Screen = this.screen): AnyObject | undefined {
     if (screen.type !== 'list') return this.source.reader.get(screen.target.kind, screen.target.namespace, screen.target.name) as AnyObject | undefined;
-    const { objects } = this.computeList(screen);
-    this.syncCursor(screen, objects);
-    return objects[screen.cursor];
+    const list = this.computeList(screen);
+    this.syncCursor(screen, list);
+    return list.objects[screen.cursor];
   }
 
-  private syncCursor(screen: ListScreen, objects: readonly AnyObject[]): void {
+  /** Keeps the cursor on the selected object when the rows move (a sort, a change above it). */
+  private syncCursor(screen: ListScreen, list: ComputedList): void {
+    const { objects } = list;
     if (screen.selected !== undefined && objects[screen.cursor]?.metadata.uid !== screen.selected) {
-      const i = objects.findIndex((o) => o.metadata.uid === screen.selected);
+      const i = this.lists.rowOf(list, screen.selected);
       if (i >= 0) screen.cursor = i;
     }
     screen.cursor = Math.max(0, Math.min(screen.cursor, objects.length - 1));
@@ -394,7 +396,7 @@ export class DashboardController {
     }
     const computed = this.computeList(screen);
     const { objects } = computed;
-    this.syncCursor(screen, objects);
+    this.syncCursor(screen, computed);
     const height = this.bodyHeight() - 1;
     const visible = objects.slice(screen.top, screen.top + height);
     const now = this.source.now();
@@ -575,12 +577,13 @@ export class DashboardController {
   private move(delta: number | 'top' | 'bottom'): void {
     const screen = this.screen;
     if (screen.type === 'list') {
-      const { objects } = this.computeList(screen);
-      this.syncCursor(screen, objects);
+      const list = this.computeList(screen);
+      const { objects } = list;
+      this.syncCursor(screen, list);
       screen.cursor = delta === 'top' ? 0 : delta === 'bottom' ? objects.length - 1 : screen.cursor + delta;
       screen.cursor = Math.max(0, Math.min(screen.cursor, objects.length - 1));
       screen.selected = objects[screen.cursor]?.metadata.uid;
-      this.syncCursor(screen, objects);
+      this.syncCursor(screen, list);
       return;
     }
     if (screen.type === 'logs') screen.follow = delta === 'bottom';

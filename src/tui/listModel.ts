@@ -150,7 +150,8 @@ export class ListModel {
   }
 
   compute(query: ListQuery, dataVersion: number): ComputedList {
-    const base = `${query.view.id}|${query.namespace ?? '*'}|${query.scope?.label ?? ''}|${query.sort?.by ?? ''}|${query.sort?.desc ?? ''}`;
+    const baseOf = (sort: Sort | undefined) => `${query.view.id}|${query.namespace ?? '*'}|${query.scope?.label ?? ''}|${sort?.by ?? ''}|${sort?.desc ?? ''}`;
+    const base = baseOf(query.sort);
     const key = `${base}|${query.filter}`;
     const memo = this.memos.get(key);
     if (memo) {
@@ -171,6 +172,14 @@ export class ListModel {
       if (m.base === base && m.query.scope === query.scope && m.version === dataVersion && m.changes?.length === 0) computed = this.narrow(m, query);
       if (computed) break;
     }
+    // Sorting by name or status the other way is the exact reverse order (ties go by namespace/name, also reversed).
+    const sort = query.sort;
+    if (!computed && sort && sort.by !== 'age') {
+      const m = this.memos.get(`${baseOf({ by: sort.by, desc: !sort.desc })}|${query.filter}`);
+      if (m && m.query.scope === query.scope && m.version === dataVersion && m.changes?.length === 0 && !m.result.error) {
+        computed = { result: { objects: m.result.objects.slice().reverse() }, accept: m.accept, compare: this.compareFor(query), texts: m.texts.slice().reverse() };
+      }
+    }
     this.follow(query.view.kind);
     computed ??= this.computeFresh(query);
     this.memos.set(key, { ...computed, key, base, version: dataVersion, query, changes: [] });
@@ -182,6 +191,24 @@ export class ListModel {
       this.release(victim);
     }
     return computed.result;
+  }
+
+  /**
+   * The row of `list` (a result of `compute`) holding the object with this uid, or -1: a binary search for its
+   * current version, where finding it in 150,000 rows by uid took a walk over every row.
+   */
+  rowOf(list: ComputedList, uid: string): number {
+    const memo = [...this.memos.values()].find((m) => m.result === list);
+    // The version the list holds: the one its first change not yet applied replaces, else the current one.
+    const pending = memo?.changes?.find((c) => rowKey(c.object) === uid);
+    const held = pending ? pending.previous : memo && this.followed.get(memo.query.view.kind)?.current.get(uid);
+    if (memo && held) {
+      const i = lowerBound(list.objects, held, memo.compare);
+      if (list.objects[i] === held) return i;
+      if (!memo.accept(held)) return -1;
+    }
+    // Not a kept list, or a row keyed otherwise: walk.
+    return list.objects.findIndex((o) => o.metadata.uid === uid);
   }
 
   /** Stops following the cluster. */
@@ -321,8 +348,14 @@ export class ListModel {
     const texts = order.map((i) => entries[i]!.text);
     entries = [];
     const entryOf = (o: AnyObject) => this.entry(view, o, this.source.now());
-    const compare = (a: AnyObject, b: AnyObject) => comparator(query.sort, [a, b], [entryOf(a), entryOf(b)], columns)(0, 1);
-    return { result, accept: this.acceptor(query, filter, entryOf), compare, texts };
+    return { result, accept: this.acceptor(query, filter, entryOf), compare: this.compareFor(query), texts };
+  }
+
+  /** The query's order for two objects (what placing a changed row needs). */
+  private compareFor(query: ListQuery): (a: AnyObject, b: AnyObject) => number {
+    const columns = printerFor(query.view.kind).columns.map((c) => c.name.toUpperCase());
+    const entryOf = (o: AnyObject) => this.entry(query.view, o, this.source.now());
+    return (a, b) => comparator(query.sort, [a, b], [entryOf(a), entryOf(b)], columns)(0, 1);
   }
 
   /** The full computation's tests for one object: namespace, scope, selectors, filter. */

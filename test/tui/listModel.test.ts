@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyObject, Pod } from '../../src/engine/api/types.js';
 import { createCluster, type Cluster } from '../../src/engine/cluster.js';
-import { ListModel, type ListQuery } from '../../src/tui/listModel.js';
+import { ListModel, type ComputedList, type ListQuery } from '../../src/tui/listModel.js';
 import { createSimulatedSource } from '../../src/tui/simulatedSource.js';
 import { viewById, type Scope } from '../../src/tui/views.js';
 import { pod } from '../engine/fixtures.js';
@@ -94,13 +94,22 @@ describe('list model', () => {
         const model = new ListModel(counted);
         let version = 0;
         let q = first;
+        let last: ComputedList | undefined;
+        // Where a uid is in a list the model gave, as a walk over its rows finds it (changes since may be pending).
+        const rowOfAgrees = (list: ComputedList) => {
+          const uids = [...list.objects.map((o) => o.metadata.uid!), ...cluster.list('Pod').map((p) => p.metadata.uid!), 'gone'];
+          for (const uid of uids) expect(model.rowOf(list, uid)).toBe(list.objects.findIndex((o) => o.metadata.uid === uid));
+        };
         for (const [ops, next] of steps) {
           for (const op of ops) apply(cluster, op);
+          if (last) rowOfAgrees(last);
           if (next) q = next; // most steps keep the query: the model follows the changes
           version++;
           const query: ListQuery = { view, namespace: q.namespace, scope: SCOPES[q.scope], filter: q.filter, sort: q.sort };
           const before = lists;
           const rows = model.compute(query, version);
+          rowOfAgrees(rows);
+          last = rows;
           if (lists === before) followed++;
           const fresh = new ListModel(source).compute(query, version);
           expect(names(rows.objects)).toEqual(names(fresh.objects));
@@ -127,6 +136,35 @@ describe('list model', () => {
     cluster.create(pod('web-123'));
     cluster.delete('Pod', 'default', 'web-12', { gracePeriodSeconds: 0 });
     expect(model.compute(q('web-12'), 2).objects.map((o) => o.metadata.name)).toEqual(['web-123']);
+    model.close();
+  });
+
+  it('sorts by name or status the other way by reversing the list it has, without listing, and both follow changes', () => {
+    const cluster = createCluster({ seed: 1 });
+    cluster.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    for (let i = 0; i < 12; i++) cluster.create(pod(`web-${i % 4}${i}`, { namespace: i % 3 === 0 ? 'team-a' : 'default' }));
+    const source = createSimulatedSource({ cluster });
+    let lists = 0;
+    const reader = source.reader;
+    const counted = { ...source, reader: { get: reader.get.bind(reader), watch: reader.watch.bind(reader), list: ((kind: never, options?: never) => (lists++, reader.list(kind, options))) as typeof reader.list } };
+    const model = new ListModel(counted);
+    const view = viewById('pods')!;
+    for (const by of ['name', 'status'] as const) {
+      const q = (desc: boolean): ListQuery => ({ view, namespace: undefined, filter: 'web', sort: { by, desc } });
+      let version = by === 'name' ? 1 : 10;
+      model.compute(q(false), version);
+      const before = lists;
+      const reversed = model.compute(q(true), version);
+      expect(lists).toBe(before);
+      expect(names(reversed.objects)).toEqual(names(new ListModel(source).compute(q(true), version).objects));
+      for (let round = 0; round < 3; round++) {
+        version++;
+        cluster.create(pod(`web-x${by}${round}`));
+        const p = cluster.list('Pod')[round]!;
+        cluster.updateStatus({ ...p, status: { ...p.status, phase: round % 2 === 0 ? 'Running' : 'Failed' } } as Pod);
+        for (const desc of [true, false]) expect(names(model.compute(q(desc), version).objects)).toEqual(names(new ListModel(source).compute(q(desc), version).objects));
+      }
+    }
     model.close();
   });
 
