@@ -194,8 +194,8 @@ export class ListModel {
   }
 
   /**
-   * The row of `list` (a result of `compute`) holding the object with this uid, or -1: a binary search for its
-   * current version, where finding it in 150,000 rows by uid took a walk over every row.
+   * The row of `list` (a result of `compute`) holding the object with this uid, or -1: a binary search for the
+   * version the list holds, where finding it in 150,000 rows by uid took a walk over every row.
    */
   rowOf(list: ComputedList, uid: string): number {
     const memo = [...this.memos.values()].find((m) => m.result === list);
@@ -407,7 +407,6 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], entries: RowEn
   const statusCol = ['STATUS', 'READY', 'TYPE', 'COMPLETIONS'].map((c) => columns.indexOf(c)).find((i) => i >= 0) ?? -1;
   return (a, b) => sign * ((statusCol >= 0 ? cmp(entries[a]!.cells[statusCol]!, entries[b]!.cells[statusCol]!) : 0) || byName(a, b));
 }
-
 
 /**
  * Which row an object is: its uid (a string it already holds, so a map of 150,000 rows builds in a few ms), or
