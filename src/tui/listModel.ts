@@ -414,7 +414,6 @@ function comparator(sort: Sort | undefined, objects: AnyObject[], entries: RowEn
  */
 const rowKey = (o: AnyObject): string => o.metadata.uid ?? `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
-/** The first index whose object does not sort before `o`. */
 /**
  * The rows `keep` keeps, in order. Marked first and copied into arrays of the final size: over 100,000 rows that is
  * several times faster than growing two arrays row by row, and a filter's first letters often keep every row.
@@ -442,6 +441,7 @@ function fitsAt(objects: readonly AnyObject[], i: number, o: AnyObject, compare:
   return (before === undefined || compare(before, o) < 0) && (after === undefined || compare(o, after) < 0);
 }
 
+/** The first index whose object does not sort before `o`. */
 function lowerBound(objects: readonly AnyObject[], o: AnyObject, compare: (a: AnyObject, b: AnyObject) => number): number {
   let lo = 0;
   let hi = objects.length;
