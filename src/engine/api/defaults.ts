@@ -190,13 +190,14 @@ function tolerates(tolerations: readonly Toleration[], key: string): boolean {
   return tolerations.some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'));
 }
 
+/** The tolerations the API server adds, shared by every pod it adds them to (stored objects never change). */
+const DEFAULT_TOLERATIONS: readonly Toleration[] = Object.freeze([NOT_READY, UNREACHABLE].map((key) =>
+  Object.freeze({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as const)));
+
 /**
  * The DefaultTolerationSeconds admission plugin: every pod tolerates not-ready and unreachable nodes (NoExecute) for
  * 300 seconds unless it already tolerates them. Returns a new pod.
  */
-/** The tolerations the API server adds, shared by every pod it adds them to (stored objects never change). */
-const DEFAULT_TOLERATIONS: readonly Toleration[] = Object.freeze([NOT_READY, UNREACHABLE].map((key) =>
-  Object.freeze({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as const)));
 
 export function addDefaultTolerations(pod: Pod): Pod {
   const tolerations = [...(pod.spec.tolerations ?? [])];
