@@ -108,8 +108,7 @@ export class ObjectStore {
     if (!table) return [];
     const candidates = table.labels.candidates(selector);
     if (!candidates) return this.list(kind, namespace).filter((o) => matches(selector, o.metadata.labels));
-    const prefix = namespace === undefined ? undefined : `${namespace}/`;
-    const keys = candidates.flatMap((set) => [...set]).filter((k) => prefix === undefined || k.startsWith(prefix)).sort();
+    const keys = keysInOrder(candidates.flatMap((set) => [...set]), namespace);
     const out: KindMap[K][] = [];
     for (const k of keys) {
       const o = table.objects.get(k)!;
@@ -131,9 +130,7 @@ export class ObjectStore {
   listPodsOnNode(nodeName: string, namespace?: string): KindMap['Pod'][] {
     const pods = this.podsByNode.get(nodeName);
     if (!pods) return [];
-    const prefix = namespace === undefined ? undefined : `${namespace}/`;
-    const keys = prefix === undefined ? [...pods.keys()] : [...pods.keys()].filter((k) => k.startsWith(prefix));
-    return keys.sort().map((k) => pods.get(k)!) as KindMap['Pod'][];
+    return keysInOrder([...pods.keys()], namespace).map((k) => pods.get(k)!) as KindMap['Pod'][];
   }
 
   /**
@@ -286,6 +283,12 @@ export class ObjectStore {
       if (m?.size === 0) this.podsByNode.delete(o.spec.nodeName);
     }
   }
+}
+
+/** Object keys of one namespace (every key when undefined), in etcd's order. */
+function keysInOrder(keys: string[], namespace: string | undefined): string[] {
+  const prefix = namespace === undefined ? undefined : `${namespace}/`;
+  return (prefix === undefined ? keys : keys.filter((k) => k.startsWith(prefix))).sort();
 }
 
 function wants(l: Listener, e: WatchEvent): boolean {
