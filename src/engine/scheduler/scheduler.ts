@@ -103,6 +103,9 @@ export class Scheduler implements Controller {
   /** Reused per cycle: evaluated node ids and their filter outcomes, copied into the verdict. */
   private scratchIds = new Int32Array(0);
   private scratchStatus = new Uint32Array(0);
+  /** Reused per cycle too: the feasible nodes and where each was evaluated (two growing arrays per pod were ~25 kB). */
+  private scratchFeasible: NodeInfo[] = [];
+  private scratchFeasibleAt = new Int32Array(0);
   private scratchRaw = new Float64Array(0);
   private scratchTotals = new Float64Array(0);
   /** Pods with a chosen node, waiting for their volumes: uid -> node. */
@@ -241,19 +244,21 @@ export class Scheduler implements Controller {
     if (this.scratchIds.length < total) {
       this.scratchIds = new Int32Array(total);
       this.scratchStatus = new Uint32Array(total);
+      this.scratchFeasibleAt = new Int32Array(total);
     }
     const evaluated = this.scratchIds;
     const status = this.scratchStatus;
     const filterCount = filters.length;
-    const feasible: NodeInfo[] = [];
-    const feasibleAt: number[] = [];
+    const feasible = this.scratchFeasible;
+    const feasibleAt = this.scratchFeasibleAt;
+    let F = 0;
     const start = this.nextStartNodeIndex % total;
     let processed = 0;
     // The first three filters through call sites of their own (each sees one plugin, so V8 can inline it), then the rest.
     const f0 = filters[0];
     const f1 = filters[1];
     const f2 = filters[2];
-    for (let i = 0; i < total && feasible.length < toFind; i++) {
+    for (let i = 0; i < total && F < toFind; i++) {
       const n = nodes[(start + i) % total]!;
       let s = 0;
       if (filterCount > 0 && (s = f0!(n)) === 0 && filterCount > 1 && (s = f1!(n)) === 0 && filterCount > 2 && (s = f2!(n)) === 0) {
@@ -265,13 +270,13 @@ export class Scheduler implements Controller {
       evaluated[processed] = n.id;
       status[processed] = s;
       if (s === 0) {
-        feasible.push(n);
-        feasibleAt.push(processed);
+        feasible[F] = n;
+        feasibleAt[F++] = processed;
       }
       processed++;
     }
     this.nextStartNodeIndex = (start + processed) % total;
-    const F = feasible.length;
+    feasible.length = F;
     // The record's arrays share one buffer (one allocation instead of three: hundreds of bytes each, per pod).
     const scoreBytes = F > 1 ? F * P : 0;
     const { buffer, offset } = recordSpace(processed * 8 + scoreBytes);
