@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyUnshared, shallowCopy } from '../../src/engine/store/immutable.js';
+import { copyUnshared, shallowCopy, withKeys } from '../../src/engine/store/immutable.js';
 
 describe('shallowCopy', () => {
   it('gives what a spread gives: same keys in the same order, shared values, a new object', () => {
@@ -18,6 +18,26 @@ describe('shallowCopy', () => {
     expect(Object.hasOwn(copy, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(JSON.stringify(copy)).toBe(JSON.stringify({ ...o }));
+  });
+});
+
+describe('withKeys', () => {
+  it('gives what a spread with keys after it gives: keys it replaces keep their place, new ones come last', () => {
+    const inner = { x: 1 };
+    const o = { b: 1, a: inner, u: undefined, 1: 'one' };
+    const out = withKeys(o, { c: 3, b: 2, u: 'set', 0: 'zero' });
+    expect(out).not.toBe(o);
+    expect(Object.keys(out)).toEqual(Object.keys({ ...o, c: 3, b: 2, u: 'set', 0: 'zero' }));
+    expect(JSON.stringify(out)).toBe(JSON.stringify({ ...o, c: 3, b: 2, u: 'set', 0: 'zero' }));
+    expect(out.a).toBe(inner);
+    expect(o).toEqual({ b: 1, a: inner, u: undefined, 1: 'one' });
+  });
+
+  it('keeps an own __proto__ key of the object as a key', () => {
+    const o = JSON.parse('{"a": 1, "__proto__": {"polluted": true}}') as Record<string, unknown>;
+    const out = withKeys(o, { b: 2 });
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe(JSON.stringify({ ...o, b: 2 }));
   });
 });
 

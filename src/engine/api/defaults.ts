@@ -8,7 +8,7 @@ import type {
   PersistentVolume, PersistentVolumeClaimSpec, Pod, PodSpec, PodTemplateSpec, Probe, ReplicaSet, Service, StatefulSet,
   StorageClass, Toleration, Volume,
 } from './types.js';
-import { jsonEqual, shallowCopy } from '../store/immutable.js';
+import { jsonEqual, shallowCopy, withKeys } from '../store/immutable.js';
 
 /** Returns a defaulted deep copy; the input is never mutated. */
 export function applyDefaults<T extends AnyObject>(obj: T): T {
@@ -70,34 +70,32 @@ export function defaultPullPolicy(image: string | undefined): 'Always' | 'IfNotP
 
 function defaultProbe(p: Probe | undefined): Probe | undefined {
   if (!p) return p;
-  const out: Probe = {
-    ...p,
+  const out: Probe = withKeys(p, {
     timeoutSeconds: p.timeoutSeconds || 1,
     periodSeconds: p.periodSeconds || 10,
     successThreshold: p.successThreshold || 1,
     failureThreshold: p.failureThreshold || 3,
-  };
+  });
   if (p.httpGet) out.httpGet = defaultHttpGet(p.httpGet);
   return out;
 }
 
 function defaultHttpGet(h: HTTPGetAction): HTTPGetAction {
-  return { ...h, path: h.path || '/', scheme: h.scheme || 'HTTP' };
+  return withKeys(h, { path: h.path || '/', scheme: h.scheme || 'HTTP' });
 }
 
 function defaultPort(p: ContainerPort, hostNetwork: boolean): ContainerPort {
-  const out: ContainerPort = { ...p, protocol: p.protocol || 'TCP' };
+  const out: ContainerPort = withKeys(p, { protocol: p.protocol || 'TCP' });
   if (hostNetwork && !out.hostPort) out.hostPort = out.containerPort;
   return out;
 }
 
 function defaultContainer(c: Container, hostNetwork: boolean): Container {
-  const out: Container = {
-    ...c,
+  const out: Container = withKeys(c, {
     imagePullPolicy: c.imagePullPolicy || defaultPullPolicy(c.image),
     terminationMessagePath: c.terminationMessagePath || '/dev/termination-log',
     terminationMessagePolicy: c.terminationMessagePolicy || 'File',
-  };
+  });
   if (c.ports) out.ports = c.ports.map((p) => defaultPort(p, hostNetwork));
   for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
     if (c[key]) out[key] = defaultProbe(c[key]);
@@ -141,15 +139,14 @@ function mapShared<T>(items: T[], f: (item: T) => T): T[] {
 export function defaultPodSpec(spec: PodSpec): PodSpec {
   const hostNetwork = spec.hostNetwork === true;
   const container = (c: Container) => unchanged(c, defaultContainer(c, hostNetwork));
-  const out: PodSpec = {
-    ...spec,
+  const out: PodSpec = withKeys(spec, {
     containers: mapShared(spec.containers ?? [], container),
     restartPolicy: spec.restartPolicy || 'Always',
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
     dnsPolicy: spec.dnsPolicy || 'ClusterFirst',
     securityContext: spec.securityContext ?? {},
     schedulerName: spec.schedulerName || 'default-scheduler',
-  };
+  });
   if (spec.initContainers) out.initContainers = mapShared(spec.initContainers, container);
   if (spec.volumes) out.volumes = mapShared(spec.volumes, (v) => unchanged(v, defaultVolume(v)));
   // An already defaulted spec (a stored template being updated) is kept as is: later reads can stop at identity.

@@ -28,6 +28,14 @@ export function shallowCopy<T extends object>(o: T): T {
 }
 
 /**
+ * `{ ...o, ...keys }` for `keys` written out at the call: the spread literal is as slow as adding keys to a spread
+ * copy (3 µs for a container's three defaults, against 0.2 µs for this) whenever `keys` holds keys `o` lacks.
+ */
+export function withKeys<T extends object, K extends object>(o: T, keys: K): Omit<T, keyof K> & K {
+  return Object.assign(shallowCopy(o), keys) as Omit<T, keyof K> & K;
+}
+
+/**
  * A deep copy of `o` except the parts it shares (by reference, at the same place) with `stored`, the stored
  * version it was made from, and frozen parts. Equal to structuredClone for JSON-shaped data: key order and
  * undefined-valued keys are kept.
