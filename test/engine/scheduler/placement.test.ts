@@ -190,6 +190,30 @@ describe('topology spread', () => {
     expect(nodeOf(cluster, 'zonal')).toBe('kubedeck-worker');
   });
 
+  it('ScheduleAnyway scores: domains weighted by ln(count + 2), nodes without a required key scored 0', () => {
+    const { cluster, scheduler } = schedulingCluster();
+    label(cluster, 'kubedeck-worker', { 'topology.kubernetes.io/zone': 'a' });
+    label(cluster, 'kubedeck-worker2', { 'topology.kubernetes.io/zone': 'b' });
+    // kubedeck-worker3 has no zone: with user-defined constraints it is ignored (score 0).
+    for (const [name, node] of [['s0', 'kubedeck-worker'], ['s1', 'kubedeck-worker'], ['s2', 'kubedeck-worker2']]) {
+      cluster.create(pod(name!, { labels: { app: 's' }, spec: { nodeName: node } }));
+    }
+    const selector = { matchLabels: { app: 's' } };
+    cluster.create(pod('spread', {
+      labels: { app: 's' },
+      spec: {
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+        ],
+      },
+    }));
+    const verdict = scheduler.verdict('default', 'spread')!;
+    const spread = Object.fromEntries(verdict.nodes.flatMap((n) => (n.feasible ? [[n.node, n.scores?.find((s) => s.plugin === 'PodTopologySpread')?.score]] : [])));
+    // Raw: worker 2·ln 4 + 2·ln 4 = 5.5 -> 6, worker2 ln 4 + ln 4 = 2.8 -> 3; normalized 100·(max + min − s)/max.
+    expect(spread).toEqual({ 'kubedeck-worker': 50, 'kubedeck-worker2': 100, 'kubedeck-worker3': 0 });
+  });
+
   it("spreads a ReplicaSet's pods by the system default constraints", () => {
     const { cluster, scheduler } = schedulingCluster();
     const rs = cluster.create<ReplicaSet>({
