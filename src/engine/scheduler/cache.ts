@@ -32,7 +32,8 @@ export interface PodRecord {
   assumed: boolean;
 }
 
-const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const REGION_LABEL = 'topology.kubernetes.io/region';
 const BETA_ZONE_LABEL = 'failure-domain.beta.kubernetes.io/zone';
 const BETA_REGION_LABEL = 'failure-domain.beta.kubernetes.io/region';
@@ -61,6 +62,9 @@ export class NodeInfo {
   allocPods = 0.5;
   images: ReadonlyMap<string, number> = new Map();
   zone = '';
+  /** Its hostname and zone labels, the usual topology keys: PodTopologySpread reads them for hundreds of nodes a pod. */
+  hostnameLabel: string | undefined = undefined;
+  zoneLabel: string | undefined = undefined;
   /** What scheduling depends on; a node update that leaves it unchanged (a heartbeat) concerns no pending pod. */
   signature = '';
 
@@ -100,6 +104,8 @@ export class NodeInfo {
     for (const img of node.status?.images ?? []) for (const n of img.names ?? []) images.set(n, img.sizeBytes ?? 0);
     this.images = images;
     this.zone = zoneKey(node.metadata.labels);
+    this.hostnameLabel = this.labels[HOSTNAME_LABEL];
+    this.zoneLabel = this.labels[ZONE_LABEL];
     this.signature = JSON.stringify([this.labels, this.unschedulable, this.taints, node.status?.allocatable ?? {}, node.status?.images ?? []]);
   }
 

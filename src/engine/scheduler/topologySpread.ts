@@ -7,7 +7,7 @@ import type { Labels } from '../api/meta.js';
 import type { Pod, TopologySpreadConstraint } from '../api/types.js';
 import { fromLabelSelector, matches, type Requirement, type Selector } from '../selectors.js';
 import type { ObjectStore } from '../store/objectStore.js';
-import type { NodeInfo } from './cache.js';
+import { HOSTNAME_LABEL as HOSTNAME, ZONE_LABEL as ZONE, type NodeInfo } from './cache.js';
 import { MAX_NODE_SCORE, type Cycle, type FilterPlugin, type ScorePlugin } from './framework.js';
 import { RequiredNodeAffinity, untoleratedTaint } from './nodeSelector.js';
 import { compileSelector } from './podAffinity.js';
@@ -15,8 +15,6 @@ import { compileSelector } from './podAffinity.js';
 export const REASON_SPREAD = "node(s) didn't match pod topology spread constraints";
 export const REASON_SPREAD_MISSING_LABEL = `${REASON_SPREAD} (missing required label)`;
 
-const HOSTNAME = 'kubernetes.io/hostname';
-const ZONE = 'topology.kubernetes.io/zone';
 
 type Action = 'DoNotSchedule' | 'ScheduleAnyway';
 
@@ -107,8 +105,13 @@ function nodeCounter(c: Cycle, constraint: Constraint): (n: NodeInfo) => number 
   return (n) => counter.live.get(n.name) ?? 0;
 }
 
+/** The node's value for a topology key; undefined when it lacks the label. */
+function topologyValue(n: NodeInfo, key: string): string | undefined {
+  return key === HOSTNAME ? n.hostnameLabel : key === ZONE ? n.zoneLabel : n.labels[key];
+}
+
 function hasAllKeys(n: NodeInfo, constraints: readonly Constraint[]): boolean {
-  for (const c of constraints) if (n.labels[c.topologyKey] === undefined) return false;
+  for (const c of constraints) if (topologyValue(n, c.topologyKey) === undefined) return false;
   return true;
 }
 
@@ -149,7 +152,7 @@ export const podTopologySpreadFilter: FilterPlugin = {
       if (!hasAllKeys(n, constraints)) continue;
       constraints.forEach((k, i) => {
         if (!include(k, n)) return;
-        const value = n.labels[k.topologyKey]!;
+        const value = topologyValue(n, k.topologyKey)!;
         matchNum.set(k.topologyKey, value, (matchNum.get(k.topologyKey, value) ?? 0) + counters[i]!(n));
       });
     }
@@ -168,7 +171,7 @@ export const podTopologySpreadFilter: FilterPlugin = {
     return (n) => {
       for (let i = 0; i < constraints.length; i++) {
         const k = constraints[i]!;
-        const value = n.labels[k.topologyKey];
+        const value = topologyValue(n, k.topologyKey);
         if (value === undefined) return missing;
         const min = (domains.get(k.topologyKey) ?? 0) < k.minDomains ? 0 : minByKey.get(k.topologyKey) ?? Infinity;
         const skew = (matchNum.get(k.topologyKey, value) ?? 0) + self[i]! - min;
@@ -190,19 +193,24 @@ export const podTopologySpreadScore: ScorePlugin = {
     const ignored = new Set<NodeInfo>();
     const pairCounts = new PairCounts();
     const topoSize = constraints.map(() => 0);
+    // Neighbouring nodes mostly share a domain: the last value seen per constraint is known to be counted already.
+    const seen: (string | undefined)[] = constraints.map(() => undefined);
     for (const n of feasible) {
       if (requireAll && !hasAllKeys(n, constraints)) {
         ignored.add(n);
         continue;
       }
-      constraints.forEach((k, i) => {
-        if (k.topologyKey === HOSTNAME) return;
-        const value = n.labels[k.topologyKey] ?? '';
-        if (pairCounts.get(k.topologyKey, value) === undefined) {
-          pairCounts.set(k.topologyKey, value, 0);
+      for (let i = 0; i < constraints.length; i++) {
+        const key = constraints[i]!.topologyKey;
+        if (key === HOSTNAME) continue;
+        const value = topologyValue(n, key) ?? '';
+        if (value === seen[i]) continue;
+        seen[i] = value;
+        if (pairCounts.get(key, value) === undefined) {
+          pairCounts.set(key, value, 0);
           topoSize[i]!++;
         }
-      });
+      }
     }
     const weights = constraints.map((k, i) => Math.log((k.topologyKey === HOSTNAME ? feasible.length - ignored.size : topoSize[i]!) + 2));
     const include = inclusion(c);
@@ -213,7 +221,7 @@ export const podTopologySpreadScore: ScorePlugin = {
       for (const [name, count] of c.cache.counter(c.namespace, k.selector).live) {
         const n = c.cache.node(name);
         if (!n || (requireAll && !hasAllKeys(n, constraints)) || !include(k, n)) continue;
-        const value = n.labels[k.topologyKey] ?? '';
+        const value = topologyValue(n, k.topologyKey) ?? '';
         const current = pairCounts.get(k.topologyKey, value);
         if (current !== undefined) pairCounts.set(k.topologyKey, value, current + count);
       }
@@ -222,12 +230,13 @@ export const podTopologySpreadScore: ScorePlugin = {
       score(n) {
         if (ignored.has(n)) return 0;
         let score = 0;
-        constraints.forEach((k, i) => {
-          const value = n.labels[k.topologyKey];
-          if (value === undefined) return;
+        for (let i = 0; i < constraints.length; i++) {
+          const k = constraints[i]!;
+          const value = topologyValue(n, k.topologyKey);
+          if (value === undefined) continue;
           const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : pairCounts.get(k.topologyKey, value) ?? 0;
           score += cnt * weights[i]! + (k.maxSkew - 1);
-        });
+        }
         return Math.round(score);
       },
       normalize(scores, nodes) {
