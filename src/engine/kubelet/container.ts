@@ -7,6 +7,7 @@ import type { Container, ContainerState, ContainerStateTerminated, ContainerStat
 import { parseBytes } from '../api/quantity.js';
 import { BoundedMemo } from '../boundedMemo.js';
 import { toRfc3339, type TimerHandle } from '../clock.js';
+import { eventMessage, SharedMessages } from '../events.js';
 import { Backoff } from './backoff.js';
 import { containerBehaviour, type ContainerBehaviour } from './behaviour.js';
 import { envFor, mountedFiles, resolveEnv, type ContainerEnv } from './containerConfig.js';
@@ -19,6 +20,11 @@ import { ProbeWorker, PROBE_LABEL, type ProbeKind, type ProbeResult, type ProbeS
 import { ContainerProcess, type ProcessExit } from './process.js';
 import { VirtualFs } from './shell/fs.js';
 import { Shell, runToCompletion, type ShellHost } from './shell/run.js';
+
+const PULLING = new SharedMessages((image) => eventMessage('Pulling image "', image, '"'));
+const PRESENT = new SharedMessages((image) => eventMessage('Container image "', image, '" already present on machine'));
+const CREATED = new SharedMessages((name) => eventMessage('Created container ', name));
+const STARTED = new SharedMessages((name) => eventMessage('Started container ', name));
 
 export type ContainerKind = 'init' | 'sidecar' | 'app';
 
@@ -291,7 +297,7 @@ export class ContainerRuntime implements ProbeTarget {
     synchronous = false;
     if (needsPull) {
       this.pullTimer = timer;
-      this.owner.event('Normal', 'Pulling', `Pulling image "${image}"`);
+      this.owner.event('Normal', 'Pulling', PULLING.for(image));
     }
   }
 
@@ -302,11 +308,11 @@ export class ContainerRuntime implements ProbeTarget {
     const now = this.owner.host.clock.now();
     switch (outcome.kind) {
       case 'present':
-        this.owner.event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+        this.owner.event('Normal', 'Pulled', PRESENT.for(image));
         break;
       case 'pulled':
         this.owner.event('Normal', 'Pulled',
-          `Successfully pulled image "${image}" in ${goDuration(outcome.pullMs)} (${goDuration(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`);
+          eventMessage('Successfully pulled image "', image, '" in ', goDuration(outcome.pullMs), ' (', goDuration(outcome.totalMs), ' including waiting). Image size: ', String(outcome.sizeBytes), ' bytes.'));
         break;
       case 'failed': {
         this.owner.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`);
@@ -392,8 +398,8 @@ export class ContainerRuntime implements ProbeTarget {
     this.killAt = Infinity;
     this.startupOk = !this.spec.startupProbe;
     this.readinessOk = false;
-    this.owner.event('Normal', 'Created', `Created container ${this.name}`);
-    this.owner.event('Normal', 'Started', `Started container ${this.name}`);
+    this.owner.event('Normal', 'Created', CREATED.for(this.name));
+    this.owner.event('Normal', 'Started', STARTED.for(this.name));
     process.start();
     this.owner.changed();
     if (this.phase !== 'running') return;

@@ -10,6 +10,7 @@ import type { WatchEvent } from '../client.js';
 import type { Cluster } from '../cluster.js';
 import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE } from '../controllers/persistentVolumeMatch.js';
 import { shallowCopy } from '../store/immutable.js';
+import { eventMessage } from '../events.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
 import { SchedulerCache, type NodeInfo } from './cache.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE } from './fitError.js';
@@ -370,7 +371,7 @@ export class Scheduler implements Controller {
     // The binding set PodScheduled=True in the same write, as kube-apiserver's does: the scheduler writes no status.
     this.pending.delete(qp.uid);
     const ns = bound.metadata.namespace ?? 'default';
-    this.cluster.events.record(bound, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${bound.metadata.name} to ${nodeName}`, {
+    this.cluster.events.record(bound, 'Normal', 'Scheduled', eventMessage('Successfully assigned ', ns, '/', bound.metadata.name!, ' to ', nodeName), {
       component: SCHEDULER_COMPONENT,
     });
   }
