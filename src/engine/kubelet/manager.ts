@@ -27,12 +27,15 @@ export class KubeletManager implements Controller {
   /** Workers waiting on a ConfigMap or Secret, by namespace. */
   private readonly configWaiters = new Map<string, Set<PodWorker>>();
   private readonly imagesDirty = new Set<string>();
+  /** The uid of the pod whose status is being written: the watch event of that write brings the kubelet nothing new. */
+  private writing: string | undefined;
 
   constructor(private readonly cluster: Cluster) {
     const api = cluster.api;
     api.hooks.hasKubelet = (nodeName) => this.nodes.has(nodeName);
     api.watch({ kinds: ['Pod'] }, (e) => {
       const pod = e.object as Pod;
+      if (pod.metadata.uid === this.writing) return;
       if (pod.spec.nodeName || this.workers.has(keyOf(pod))) this.queue.add(POD + keyOf(pod));
     });
     api.watch({ kinds: ['Node'] }, (e) => this.queue.add(NODE + e.object.metadata.name));
@@ -228,7 +231,12 @@ export class KubeletManager implements Controller {
       // The API server drops a write that changes nothing.
       // The worker builds the status anew each time (stored parts and finished container states aside, which never
       // change): nothing to copy.
-      pod = api.updateStatus({ ...pod, status: w.status(pod.status) }, { owned: true });
+      this.writing = w.uid;
+      try {
+        pod = api.updateStatus({ ...pod, status: w.status(pod.status) }, { owned: true });
+      } finally {
+        this.writing = undefined;
+      }
       w.pod = pod;
     }
     if (w.removable) {
