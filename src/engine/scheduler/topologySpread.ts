@@ -226,29 +226,35 @@ export const podTopologySpreadScore: ScorePlugin = {
         if (current !== undefined) pairCounts.set(k.topologyKey, value, current + count);
       }
     });
+    // Most pods have no ignored node (system defaults ignore none): then no per-node set lookups.
+    const isIgnored = ignored.size === 0 ? () => false : (n: NodeInfo) => ignored.has(n);
+    const score = (n: NodeInfo): number => {
+      if (isIgnored(n)) return 0;
+      let total = 0;
+      for (let i = 0; i < constraints.length; i++) {
+        const k = constraints[i]!;
+        const value = topologyValue(n, k.topologyKey);
+        if (value === undefined) continue;
+        const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : pairCounts.get(k.topologyKey, value) ?? 0;
+        total += cnt * weights[i]! + (k.maxSkew - 1);
+      }
+      return Math.round(total);
+    };
     return {
-      score(n) {
-        if (ignored.has(n)) return 0;
-        let score = 0;
-        for (let i = 0; i < constraints.length; i++) {
-          const k = constraints[i]!;
-          const value = topologyValue(n, k.topologyKey);
-          if (value === undefined) continue;
-          const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : pairCounts.get(k.topologyKey, value) ?? 0;
-          score += cnt * weights[i]! + (k.maxSkew - 1);
-        }
-        return Math.round(score);
+      score,
+      scoreAll(nodes, out) {
+        for (let j = 0; j < nodes.length; j++) out[j] = score(nodes[j]!);
       },
       normalize(scores, nodes) {
         let min = Infinity;
         let max = 0;
         for (let i = 0; i < scores.length; i++) {
-          if (ignored.has(nodes[i]!)) continue;
+          if (isIgnored(nodes[i]!)) continue;
           min = Math.min(min, scores[i]!);
           max = Math.max(max, scores[i]!);
         }
         for (let i = 0; i < scores.length; i++) {
-          if (ignored.has(nodes[i]!)) scores[i] = 0;
+          if (isIgnored(nodes[i]!)) scores[i] = 0;
           else if (max === 0) scores[i] = MAX_NODE_SCORE;
           else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i]!)) / max);
         }
