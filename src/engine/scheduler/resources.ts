@@ -13,15 +13,16 @@ export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 /** Resource amounts: cpu in millicores, the rest in base units (bytes, counts). */
 export type Amounts = Map<string, number>;
 
+/** Shared by pods with the same containers: never changed. */
 export interface PodRequests {
-  cpu: number;
-  memory: number;
-  ephemeralStorage: number;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly ephemeralStorage: number;
   /** Extended resources and hugepages: the names a node must offer. */
-  scalar: ReadonlyMap<string, number>;
+  readonly scalar: ReadonlyMap<string, number>;
   /** cpu and memory with the non-zero defaults, for scoring. */
-  nonZeroCpu: number;
-  nonZeroMemory: number;
+  readonly nonZeroCpu: number;
+  readonly nonZeroMemory: number;
 }
 
 const CPU = 'cpu';
@@ -91,19 +92,35 @@ export function podRequestAmounts(spec: PodSpec, nonMissing: boolean): Amounts {
   return reqs;
 }
 
+const NO_SCALAR: ReadonlyMap<string, number> = new Map();
+
+/**
+ * The containers array the last requests were read from: a ReplicaSet's pods share their template's, and the
+ * scheduler meets them one after another, so they share one PodRequests too (every scheduled pod keeps its own).
+ */
+let lastContainers: readonly Container[] | undefined;
+let lastRequests: PodRequests | undefined;
+
 export function podRequests(spec: PodSpec): PodRequests {
+  // Only the containers count when there are no init containers and no overhead.
+  const byContainers = !spec.initContainers && !(spec as PodSpec & { overhead?: ResourceList }).overhead;
+  if (byContainers && spec.containers === lastContainers && lastRequests) return lastRequests;
   const r = podRequestAmounts(spec, false);
   const nz = podRequestAmounts(spec, true);
-  const scalar = new Map<string, number>();
-  for (const [k, v] of [...r].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (isScalarResource(k) && v > 0) scalar.set(k, v);
-  return {
+  const scalars = [...r].filter(([k, v]) => isScalarResource(k) && v > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const requests: PodRequests = {
     cpu: r.get(CPU) ?? 0,
     memory: r.get(MEMORY) ?? 0,
     ephemeralStorage: r.get(EPHEMERAL) ?? 0,
-    scalar,
+    scalar: scalars.length === 0 ? NO_SCALAR : new Map(scalars),
     nonZeroCpu: nz.get(CPU) ?? 0,
     nonZeroMemory: nz.get(MEMORY) ?? 0,
   };
+  if (byContainers) {
+    lastContainers = spec.containers;
+    lastRequests = requests;
+  }
+  return requests;
 }
 
 /** A node's allocatable, parsed. */
