@@ -84,6 +84,20 @@ describe('FailedScheduling', () => {
     expect(eventsFor(cluster, 'huge')[0]?.message).toBe(`0/4 nodes are available: ${TAINT}, 3 Insufficient cpu, 3 Insufficient memory.`);
   });
 
+  it('extended resources: Insufficient NAME until a node offers it, then the one that does until it is used', () => {
+    const { cluster } = schedulingCluster();
+    const gpuPod = (name: string) => pod(name, { container: { resources: { limits: { 'example.com/gpu': '1' } } } });
+    cluster.create(gpuPod('gpu0'));
+    expect(eventsFor(cluster, 'gpu0')[0]?.message).toBe(`0/4 nodes are available: ${TAINT}, 3 Insufficient example.com/gpu.`);
+    const n = cluster.get('Node', undefined, 'kubedeck-worker2')!;
+    cluster.updateStatus({ ...n, status: { ...n.status, capacity: { ...n.status!.capacity, 'example.com/gpu': '1' }, allocatable: { ...n.status!.allocatable, 'example.com/gpu': '1' } } });
+    cluster.advance(10_000); // the node update moves the pod out of the unschedulable queue, through its back-off
+    expect(nodeOf(cluster, 'gpu0')).toBe('kubedeck-worker2');
+    cluster.create(gpuPod('gpu1'));
+    expect(nodeOf(cluster, 'gpu1')).toBeUndefined();
+    expect(eventsFor(cluster, 'gpu1')[0]?.message).toBe(`0/4 nodes are available: ${TAINT}, 3 Insufficient example.com/gpu.`);
+  });
+
   it('names the control-plane taint when only the control plane would do', () => {
     const { cluster } = schedulingCluster();
     cluster.create(pod('cp', { spec: { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } } }));
