@@ -61,9 +61,61 @@ interface Recorded {
 const involvedKey = (r: { kind: string; namespace: string; name: string | undefined; uid: string | undefined }): string =>
   r.uid ?? `${r.kind}\0${r.namespace}\0${r.name}`;
 
+/** Past this many, what was recorded about an object is filed by message (a ReplicaSet's "Created pod: x", one per pod). */
+const LIST_LIMIT = 16;
+
+/**
+ * What was recorded, per involved object (involvedKey): a list while short (a pod's five), by message once longer,
+ * so that recording about an object with thousands of Events does not walk them all.
+ */
+class RecordedEvents {
+  private readonly about = new Map<string, Recorded[] | Map<string, Recorded[]>>();
+
+  find(key: string, message: string, same: (r: Recorded) => boolean): Recorded | undefined {
+    const a = this.about.get(key);
+    return a === undefined ? undefined : Array.isArray(a) ? a.find(same) : a.get(message)?.find(same);
+  }
+
+  /** Files `recorded`, in place of `replaced` if given. */
+  add(key: string, recorded: Recorded, replaced?: Recorded): void {
+    const a = this.about.get(key);
+    if (a === undefined) {
+      this.about.set(key, [recorded]);
+      return;
+    }
+    const list = Array.isArray(a) ? a : a.get(recorded.message);
+    if (replaced && list) list[list.indexOf(replaced)] = recorded;
+    else if (list) list.push(recorded);
+    else (a as Map<string, Recorded[]>).set(recorded.message, [recorded]);
+    if (Array.isArray(a) && a.length > LIST_LIMIT) {
+      const byMessage = new Map<string, Recorded[]>();
+      for (const r of a) {
+        const same = byMessage.get(r.message);
+        if (same) same.push(r);
+        else byMessage.set(r.message, [r]);
+      }
+      this.about.set(key, byMessage);
+    }
+  }
+
+  remove(recorded: Recorded): void {
+    const key = involvedKey(recorded);
+    const a = this.about.get(key);
+    const list = a === undefined ? undefined : Array.isArray(a) ? a : a.get(recorded.message);
+    const i = list ? list.indexOf(recorded) : -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
+    if (list!.length > 0) return;
+    if (Array.isArray(a)) this.about.delete(key);
+    else {
+      a!.delete(recorded.message);
+      if (a!.size === 0) this.about.delete(key);
+    }
+  }
+}
+
 export class EventRecorder {
-  /** Per involved object (involvedKey), what was recorded about it. */
-  private readonly recorded = new Map<string, Recorded[]>();
+  private readonly recorded = new RecordedEvents();
   private seq = 0;
 
   constructor(
@@ -78,9 +130,8 @@ export class EventRecorder {
     const host = source.host ?? '';
     const kind = involved.kind;
     const key = involvedKey({ kind, namespace, name, uid });
-    const list = this.recorded.get(key);
-    const same = list?.find((r) => r.reason === reason && r.message === message && r.type === type && r.component === component
-      && r.host === host && r.kind === kind && r.namespace === namespace && r.name === name && r.uid === uid);
+    const same = this.recorded.find(key, message, (r) => r.reason === reason && r.message === message && r.type === type
+      && r.component === component && r.host === host && r.kind === kind && r.namespace === namespace && r.name === name && r.uid === uid);
     const now = this.clock.nowRfc3339();
     const existing = same ? this.api.get('Event', namespace, same.event) : undefined;
     if (existing) {
@@ -111,9 +162,7 @@ export class EventRecorder {
     }, { owned: true });
     const recorded: Recorded = { component, host, kind, namespace, name, uid, type, reason, message, event: event.metadata.name! };
     // An Event deleted before it expired is counted afresh by a new one; the old one's timer finds it replaced.
-    if (same) list![list!.indexOf(same)] = recorded;
-    else if (list) list.push(recorded);
-    else this.recorded.set(key, [recorded]);
+    this.recorded.add(key, recorded, same);
     this.clock.atWith(this.clock.now() + EVENT_TTL_MS, this.expire, recorded, { background: true });
     return event;
   }
@@ -160,11 +209,6 @@ export class EventRecorder {
   };
 
   private forget(recorded: Recorded): void {
-    const key = involvedKey(recorded);
-    const list = this.recorded.get(key);
-    const i = list ? list.indexOf(recorded) : -1;
-    if (i < 0) return;
-    list!.splice(i, 1);
-    if (list!.length === 0) this.recorded.delete(key);
+    this.recorded.remove(recorded);
   }
 }

@@ -297,6 +297,31 @@ describe('events', () => {
     expect(c.list('Event')).toHaveLength(0);
   });
 
+  it('an object with many Events (a ReplicaSet creating hundreds of pods) counts each repeat on its own Event', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    const source = { component: 'replicaset-controller' };
+    for (let i = 0; i < 40; i++) c.events.record(d, 'Normal', 'SuccessfulCreate', `Created pod: web-${i}`, source);
+    c.advance(10 * 60 * 1000);
+    expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-3', source).count).toBe(2);
+    expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-0', source).count).toBe(2);
+    expect(c.events.record(d, 'Warning', 'SuccessfulCreate', 'Created pod: web-3', source).count).toBe(1); // another type
+    const third = c.list('Event').find((e) => e.message === 'Created pod: web-30')!;
+    c.api.delete('Event', 'default', third.metadata.name!);
+    expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-30', source).count).toBe(1);
+    expect(c.list('Event')).toHaveLength(41);
+    c.advance(50 * 60 * 1000); // an hour after the first 40: only those recorded again live on
+    expect(c.list('Event').map((e) => [e.message, e.type, e.count])).toEqual(expect.arrayContaining([
+      ['Created pod: web-3', 'Normal', 2], ['Created pod: web-0', 'Normal', 2], ['Created pod: web-3', 'Warning', 1],
+      ['Created pod: web-30', 'Normal', 1],
+    ]));
+    expect(c.list('Event')).toHaveLength(4);
+    expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-3', source).count).toBe(3);
+    c.advance(60 * 60 * 1000);
+    expect(c.list('Event')).toHaveLength(0);
+    expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-3', source).count).toBe(1);
+  });
+
   it('does not keep the cluster busy: runUntilIdle stops when only expiry timers remain', () => {
     const c = createCluster();
     const d = c.create(deployment('web'));
