@@ -81,20 +81,15 @@ class RecordedEvents {
     const a = this.about.get(key);
     if (a === undefined) {
       this.about.set(key, [recorded]);
-      return;
-    }
-    const list = Array.isArray(a) ? a : a.get(recorded.message);
-    if (replaced && list) list[list.indexOf(replaced)] = recorded;
-    else if (list) list.push(recorded);
-    else (a as Map<string, Recorded[]>).set(recorded.message, [recorded]);
-    if (Array.isArray(a) && a.length > LIST_LIMIT) {
-      const byMessage = new Map<string, Recorded[]>();
-      for (const r of a) {
-        const same = byMessage.get(r.message);
-        if (same) same.push(r);
-        else byMessage.set(r.message, [r]);
-      }
-      this.about.set(key, byMessage);
+    } else if (Array.isArray(a)) {
+      if (replaced) a[a.indexOf(replaced)] = recorded;
+      else a.push(recorded);
+      if (a.length > LIST_LIMIT) this.about.set(key, byMessage(a));
+    } else {
+      const list = a.get(recorded.message);
+      if (replaced && list) list[list.indexOf(replaced)] = recorded;
+      else if (list) list.push(recorded);
+      else a.set(recorded.message, [recorded]);
     }
   }
 
@@ -112,6 +107,16 @@ class RecordedEvents {
       if (a!.size === 0) this.about.delete(key);
     }
   }
+}
+
+function byMessage(list: readonly Recorded[]): Map<string, Recorded[]> {
+  const out = new Map<string, Recorded[]>();
+  for (const r of list) {
+    const same = out.get(r.message);
+    if (same) same.push(r);
+    else out.set(r.message, [r]);
+  }
+  return out;
 }
 
 export class EventRecorder {

@@ -15,7 +15,6 @@ import { compileSelector } from './podAffinity.js';
 export const REASON_SPREAD = "node(s) didn't match pod topology spread constraints";
 export const REASON_SPREAD_MISSING_LABEL = `${REASON_SPREAD} (missing required label)`;
 
-
 type Action = 'DoNotSchedule' | 'ScheduleAnyway';
 
 /** Fields of a constraint newer than the typed API subset. */
