@@ -195,7 +195,13 @@ const asPrefix = (fn: NameFn): NameFn => (name) => fn(name.endsWith('-') ? `${na
 
 // ---------- generic pieces ----------
 
-const sortedKeys = (m: object | undefined): string[] => (m ? Object.keys(m).sort() : []);
+/** Keys in sorted order, the order errors are reported in; most maps come sorted already (no sort, no copy). */
+function sortedKeys(m: object | undefined): string[] {
+  if (!m) return [];
+  const keys = Object.keys(m);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  return keys;
+}
 
 function nonNegative(errs: Errs, field: string, v: number | undefined): void {
   if (v !== undefined && v < 0) errs.push(invalidValue(field, String(v), NONNEGATIVE));

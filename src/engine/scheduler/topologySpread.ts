@@ -216,14 +216,14 @@ export const podTopologySpreadScore: ScorePlugin = {
     const counters = constraints.map((k) => nodeCounter(c, k));
     constraints.forEach((k, i) => {
       if (k.topologyKey === HOSTNAME || !k.selector || k.selector.length === 0) return;
-      // Only nodes with matching pods add anything: walk those instead of every node.
-      for (const [name, count] of c.cache.counter(c.namespace, k.selector).live) {
+      // Only nodes with matching pods add anything: walk those instead of every node (forEach: no entry arrays).
+      c.cache.counter(c.namespace, k.selector).live.forEach((count, name) => {
         const n = c.cache.node(name);
-        if (!n || (requireAll && !hasAllKeys(n, constraints)) || !include(k, n)) continue;
+        if (!n || (requireAll && !hasAllKeys(n, constraints)) || !include(k, n)) return;
         const value = topologyValue(n, k.topologyKey) ?? '';
         const current = pairCounts.get(k.topologyKey, value);
         if (current !== undefined) pairCounts.set(k.topologyKey, value, current + count);
-      }
+      });
     });
     // Most pods have no ignored node (system defaults ignore none): then no per-node set lookups.
     const isIgnored = ignored.size === 0 ? () => false : (n: NodeInfo) => ignored.has(n);
