@@ -89,13 +89,20 @@ export function podPhase(
   return 'Pending';
 }
 
+/** Shared between pods (the common ones are constants): never changed. */
 interface Verdict {
-  status: 'True' | 'False';
-  reason?: string;
-  message?: string;
+  readonly status: 'True' | 'False';
+  readonly reason?: string;
+  readonly message?: string;
 }
 
 const list = (names: string[]) => `[${names.join(' ')}]`;
+
+const NO_CONTAINERS: readonly Container[] = [];
+const TRUE: Verdict = { status: 'True' };
+const FALSE: Verdict = { status: 'False' };
+const TRUE_COMPLETED: Verdict = { status: 'True', reason: 'PodCompleted' };
+const FALSE_COMPLETED: Verdict = { status: 'False', reason: 'PodCompleted' };
 
 /** The kubelet-owned conditions, in the order the kubelet lists them. */
 export function kubeletConditions(input: {
@@ -109,31 +116,29 @@ export function kubeletConditions(input: {
 }): { type: string; verdict: Verdict }[] {
   const { spec, phase } = input;
   const succeeded = phase === 'Succeeded';
+  // Loops and shared verdicts, not filter/map chains: this runs for every status a kubelet writes.
+  const inits = spec.initContainers ?? NO_CONTAINERS;
+  const statusOf = (statuses: readonly ContainerStatus[], name: string) => statuses.find((x) => x.name === name);
 
-  const incomplete = (spec.initContainers ?? [])
-    .filter((c) => {
-      const s = input.initStatuses.find((x) => x.name === c.name);
-      if (isSidecar(c)) return !s?.started;
-      return !(s?.state.terminated?.exitCode === 0);
-    })
-    .map((c) => c.name);
+  const incomplete: string[] = [];
+  for (const c of inits) {
+    const s = statusOf(input.initStatuses, c.name);
+    if (isSidecar(c) ? !s?.started : !(s?.state.terminated?.exitCode === 0)) incomplete.push(c.name);
+  }
   const initialized: Verdict = succeeded
-    ? { status: 'True', reason: 'PodCompleted' }
+    ? TRUE_COMPLETED
     : incomplete.length === 0
-      ? { status: 'True' }
+      ? TRUE
       : { status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: ${list(incomplete)}` };
 
-  const sidecars = (spec.initContainers ?? []).filter(isSidecar);
-  const unready = [...sidecars, ...spec.containers]
-    .filter((c) => {
-      const s = sidecars.includes(c) ? input.initStatuses.find((x) => x.name === c.name) : input.statuses.find((x) => x.name === c.name);
-      return !s?.ready;
-    })
-    .map((c) => c.name);
+  // Sidecars first, then the regular containers.
+  const unready: string[] = [];
+  for (const c of inits) if (isSidecar(c) && !statusOf(input.initStatuses, c.name)?.ready) unready.push(c.name);
+  for (const c of spec.containers) if (!statusOf(input.statuses, c.name)?.ready) unready.push(c.name);
   const containersReady: Verdict = succeeded
-    ? { status: 'False', reason: 'PodCompleted' }
+    ? FALSE_COMPLETED
     : unready.length === 0
-      ? { status: 'True' }
+      ? TRUE
       : { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: ${list(unready)}` };
 
   let ready: Verdict = containersReady;
@@ -148,7 +153,7 @@ export function kubeletConditions(input: {
   }
 
   return [
-    { type: 'PodReadyToStartContainers', verdict: { status: input.sandboxReady ? 'True' : 'False' } },
+    { type: 'PodReadyToStartContainers', verdict: input.sandboxReady ? TRUE : FALSE },
     { type: 'Initialized', verdict: initialized },
     { type: 'Ready', verdict: ready },
     { type: 'ContainersReady', verdict: containersReady },
@@ -160,6 +165,8 @@ export function kubeletConditions(input: {
  * shared by the pods and versions that have it (stored objects never change).
  */
 const conditions = new BoundedMemo<Condition>(8192);
+/** The conditions `condition` made: one that still says what a verdict says is kept as it is, without a lookup. */
+const made = new WeakSet<Condition>();
 
 function condition(type: string, verdict: Verdict, lastTransitionTime: string): Condition {
   const { status, reason, message } = verdict;
@@ -167,9 +174,15 @@ function condition(type: string, verdict: Verdict, lastTransitionTime: string): 
     const c: Condition = { type, status, lastProbeTime: null, lastTransitionTime };
     if (reason) c.reason = reason;
     if (message) c.message = message;
+    made.add(c);
     return c;
   });
 }
+
+/** Whether `c`, made by `condition`, is what it would make for this verdict since `lastTransitionTime`. */
+const says = (c: Condition, verdict: Verdict, lastTransitionTime: string): boolean =>
+  made.has(c) && c.status === verdict.status && c.lastTransitionTime === lastTransitionTime
+  && c.reason === (verdict.reason || undefined) && c.message === (verdict.message || undefined);
 
 /**
  * Merges the kubelet's verdicts into the pod's conditions: a condition keeps its lastTransitionTime while its
@@ -180,12 +193,12 @@ export function mergeConditions(existing: readonly Condition[], verdicts: { type
   for (const { type, verdict } of verdicts) {
     const prev = existing.find((c) => c.type === type);
     const since = prev && prev.status === verdict.status && prev.lastTransitionTime ? prev.lastTransitionTime : now;
-    out.push(condition(type, verdict, since));
+    // Most writes leave most conditions as they were: the same object then (building the memo's key cost more).
+    out.push(prev && says(prev, verdict, since) ? prev : condition(type, verdict, since));
   }
-  const ours = new Set(verdicts.map((v) => v.type));
   const scheduled = existing.find((c) => c.type === 'PodScheduled');
   out.push(scheduled ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
-  for (const c of existing) if (!ours.has(c.type) && c.type !== 'PodScheduled') out.push(c);
+  for (const c of existing) if (c.type !== 'PodScheduled' && !verdicts.some((v) => v.type === c.type)) out.push(c);
   // An array grown by push keeps room for 17: every pod holds its conditions, so they are kept in one of their size.
   return out.slice();
 }

@@ -177,6 +177,10 @@ describe('sidecars and deadlines', () => {
       restartPolicy: 'Never',
       initContainers: [{ name: 'proxy', image: 'nginx:1.25', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 80 } } }],
     }));
+    const pending = getPod(cluster, 'job')!;
+    expect(condition(pending, 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [proxy]' });
+    // The sidecar counts first, as the kubelet lists restartable init containers before the app's.
+    expect(condition(pending, 'ContainersReady')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [proxy task]' });
     const seen: string[] = [];
     stepSeconds(cluster, t0, 40, () => {
       const r = row(cluster, 'job').slice(1, 3).join(' ');
