@@ -6,6 +6,8 @@ const HEX = '0123456789abcdef';
 const HEX_CODES = Uint8Array.from(HEX, (ch) => ch.charCodeAt(0));
 const DASH = '-'.charCodeAt(0);
 const UUID_CODES = new Uint8Array(36);
+/** ASCII bytes to a string: one allocation, the string (String.fromCharCode.apply copied the codes to a list first). */
+const ASCII = new TextDecoder('latin1');
 
 export class SeededRandom {
   private state: number;
@@ -57,6 +59,6 @@ export class SeededRandom {
     for (let i = 0; i < 3; i++) c[k++] = HEX_CODES[this.int(16)]!;
     c[k++] = DASH;
     for (let i = 0; i < 12; i++) c[k++] = HEX_CODES[this.int(16)]!;
-    return String.fromCharCode.apply(null, c as unknown as number[]);
+    return ASCII.decode(c);
   }
 }
