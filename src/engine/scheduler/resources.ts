@@ -105,10 +105,49 @@ export function podRequests(spec: PodSpec): PodRequests {
   // Only the containers count when there are no init containers and no overhead.
   const byContainers = !spec.initContainers && !(spec as PodSpec & { overhead?: ResourceList }).overhead;
   if (byContainers && spec.containers === lastContainers && lastRequests) return lastRequests;
+  const requests = (byContainers && containersRequests(spec.containers ?? [])) || anyPodRequests(spec);
+  if (byContainers) {
+    lastContainers = spec.containers;
+    lastRequests = requests;
+  }
+  return requests;
+}
+
+/**
+ * The sums podRequestAmounts makes, in one pass without maps, for containers that ask for cpu, memory and
+ * ephemeral storage only (undefined otherwise): most pods, one each a pod that is not a ReplicaSet's.
+ */
+function containersRequests(containers: readonly Container[]): PodRequests | undefined {
+  let cpu = 0;
+  let memory = 0;
+  let ephemeralStorage = 0;
+  let nonZeroCpu = 0;
+  let nonZeroMemory = 0;
+  for (const c of containers) {
+    const list = c.resources?.requests;
+    let cCpu: number | undefined;
+    let cMemory: number | undefined;
+    if (list) {
+      for (const k of Object.keys(list)) {
+        if (k === CPU) cCpu = amount(k, list[k]!);
+        else if (k === MEMORY) cMemory = amount(k, list[k]!);
+        else if (k === EPHEMERAL) ephemeralStorage += amount(k, list[k]!);
+        else return undefined;
+      }
+    }
+    if (cCpu !== undefined) cpu += cCpu;
+    if (cMemory !== undefined) memory += cMemory;
+    nonZeroCpu += cCpu ?? DEFAULT_MILLI_CPU_REQUEST;
+    nonZeroMemory += cMemory ?? DEFAULT_MEMORY_REQUEST;
+  }
+  return { cpu, memory, ephemeralStorage, scalar: NO_SCALAR, nonZeroCpu, nonZeroMemory };
+}
+
+function anyPodRequests(spec: PodSpec): PodRequests {
   const r = podRequestAmounts(spec, false);
   const nz = podRequestAmounts(spec, true);
   const scalars = [...r].filter(([k, v]) => isScalarResource(k) && v > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const requests: PodRequests = {
+  return {
     cpu: r.get(CPU) ?? 0,
     memory: r.get(MEMORY) ?? 0,
     ephemeralStorage: r.get(EPHEMERAL) ?? 0,
@@ -116,11 +155,6 @@ export function podRequests(spec: PodSpec): PodRequests {
     nonZeroCpu: nz.get(CPU) ?? 0,
     nonZeroMemory: nz.get(MEMORY) ?? 0,
   };
-  if (byContainers) {
-    lastContainers = spec.containers;
-    lastRequests = requests;
-  }
-  return requests;
 }
 
 /** A node's allocatable, parsed. */
