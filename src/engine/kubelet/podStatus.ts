@@ -168,7 +168,18 @@ const conditions = new BoundedMemo<Condition>(8192);
 /** The conditions `condition` made: one that still says what a verdict says is kept as it is, without a lookup. */
 const made = new WeakSet<Condition>();
 
+/** The last condition made per type: pods changing together (a Deployment's, in the same second) ask for it again. */
+const lastOfType = new Map<string, Condition>();
+
 function condition(type: string, verdict: Verdict, lastTransitionTime: string): Condition {
+  const last = lastOfType.get(type);
+  if (last && says(last, verdict, lastTransitionTime)) return last;
+  const c = memoCondition(type, verdict, lastTransitionTime);
+  lastOfType.set(type, c);
+  return c;
+}
+
+function memoCondition(type: string, verdict: Verdict, lastTransitionTime: string): Condition {
   const { status, reason, message } = verdict;
   return conditions.get(`${type}\0${status}\0${lastTransitionTime}\0${reason ?? ''}\0${message ?? ''}`, () => {
     const c: Condition = { type, status, lastProbeTime: null, lastTransitionTime };
