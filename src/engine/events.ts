@@ -146,14 +146,7 @@ export class EventRecorder {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name: `${involved.metadata.name}.${this.uniqueSuffix()}`, namespace },
-      involvedObject: {
-        kind: involved.kind,
-        namespace: involved.metadata.namespace,
-        name: involved.metadata.name,
-        uid: involved.metadata.uid,
-        apiVersion: involved.apiVersion ?? kindInfo(involved.kind)?.apiVersion,
-        resourceVersion: involved.metadata.resourceVersion,
-      },
+      involvedObject: this.reference(involved),
       reason,
       message,
       source: this.sourceObject(component, host),
@@ -170,6 +163,18 @@ export class EventRecorder {
     this.recorded.add(key, recorded, same);
     this.clock.atWith(this.clock.now() + EVENT_TTL_MS, this.expire, recorded, { background: true });
     return event;
+  }
+
+  private lastReference: Event['involvedObject'] | undefined;
+
+  /** The involved object's reference: Events recorded in a row about one version of it share one. */
+  private reference(involved: KubeObject): Event['involvedObject'] {
+    const { namespace, name, uid, resourceVersion } = involved.metadata;
+    const apiVersion = involved.apiVersion ?? kindInfo(involved.kind)?.apiVersion;
+    const r = this.lastReference;
+    if (r && r.uid === uid && r.resourceVersion === resourceVersion && r.name === name && r.namespace === namespace
+      && r.kind === involved.kind && r.apiVersion === apiVersion) return r;
+    return (this.lastReference = { kind: involved.kind, namespace, name, uid, apiVersion, resourceVersion });
   }
 
   /** Every Event from one component on one host shares its `source` (stored objects never change). */
