@@ -118,9 +118,8 @@ export class NodeInfo {
   }
 }
 
-/** Pods in one namespace matching a selector, counted per node: all of them, and those not being deleted. */
+/** Pods in one namespace matching a selector and not being deleted, counted per node (PodTopologySpread's counts). */
 export class SelectorCounter {
-  readonly all = new Map<string, number>();
   readonly live = new Map<string, number>();
   constructor(
     readonly namespace: string,
@@ -128,9 +127,7 @@ export class SelectorCounter {
   ) {}
 
   adjust(p: PodRecord, delta: 1 | -1): void {
-    if (!matches(this.selector, p.labels)) return;
-    bump(this.all, p.node.name, delta);
-    if (!p.deleting) bump(this.live, p.node.name, delta);
+    if (!p.deleting && matches(this.selector, p.labels)) bump(this.live, p.node.name, delta);
   }
 }
 
