@@ -115,7 +115,7 @@ export function podRequests(spec: PodSpec): PodRequests {
 
 /**
  * The sums podRequestAmounts makes, in one pass without maps, for containers that ask for cpu, memory and
- * ephemeral storage only (undefined otherwise): most pods, one each a pod that is not a ReplicaSet's.
+ * ephemeral storage only, as most do; undefined for others (extended resources), which take the general way.
  */
 function containersRequests(containers: readonly Container[]): PodRequests | undefined {
   let cpu = 0;
