@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/engine/cluster.js';
-import type { ReplicaSet, Taint } from '../../../src/engine/api/types.js';
+import type { Pod, ReplicaSet, Taint } from '../../../src/engine/api/types.js';
 import { cordon, eventsFor, nodeOf, pod, schedulingCluster, WORKERS } from './fixtures.js';
 
 const TAINT = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
@@ -212,6 +212,31 @@ describe('topology spread', () => {
     const spread = Object.fromEntries(verdict.nodes.flatMap((n) => (n.feasible ? [[n.node, n.scores?.find((s) => s.plugin === 'PodTopologySpread')?.score]] : [])));
     // Raw: worker 2·ln 4 + 2·ln 4 = 5.5 -> 6, worker2 ln 4 + ln 4 = 2.8 -> 3; normalized 100·(max + min − s)/max.
     expect(spread).toEqual({ 'kubedeck-worker': 50, 'kubedeck-worker2': 100, 'kubedeck-worker3': 0 });
+  });
+
+  it("one ReplicaSet's pods do not count in another's spreading", () => {
+    const { cluster, scheduler } = schedulingCluster();
+    /** Makes a ReplicaSet (no replicas of its own) and returns a maker of its pods, on `nodeName` or scheduled. */
+    const replicaSet = (app: string) => {
+      const rs = cluster.create<ReplicaSet>({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: app },
+        spec: { replicas: 0, selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'a', image: 'nginx' }] } } },
+      });
+      const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: app, uid: rs.metadata.uid!, controller: true };
+      return (name: string, nodeName?: string): Pod => {
+        const p = pod(name, { labels: { app }, spec: nodeName ? { nodeName } : {} });
+        return { ...p, metadata: { ...p.metadata, ownerReferences: [owner] } };
+      };
+    };
+    const web = replicaSet('web');
+    for (let i = 0; i < 3; i++) cluster.create(web(`web-${i}`, 'kubedeck-worker'));
+    cluster.create(web('web-3')); // scored: three web pods on kubedeck-worker
+    const api = replicaSet('api');
+    cluster.create(api('api-0'));
+    const spread = scheduler.verdict('default', 'api-0')!.nodes.flatMap((n) => (n.feasible ? [n.scores?.find((x) => x.plugin === 'PodTopologySpread')?.score] : []));
+    expect(spread).toEqual([100, 100, 100]); // no api pod anywhere yet: every worker alike
   });
 
   it("spreads a ReplicaSet's pods by the system default constraints", () => {
