@@ -4,7 +4,8 @@
  */
 import { jobSelectorAndLabels, withDefaults } from './api/defaults.js';
 import { kindInfo, qualifiedResource, type KindInfo } from './api/kinds.js';
-import type { Condition, KubeObject, OwnerReference } from './api/meta.js';
+import type { KubeObject, OwnerReference } from './api/meta.js';
+import { updatePodCondition } from './api/podConditions.js';
 import type { AnyObject, KindMap, KindName, Namespace, Pod } from './api/types.js';
 import { validate, validationError } from './api/validation.js';
 import type { ClusterClient, DeleteOptions, ListOptions, WatchEvent, WatchOptions } from './client.js';
@@ -48,22 +49,6 @@ export interface DeletionHooks {
 export type AdmissionHook = (object: AnyObject, existing: AnyObject | undefined) => AnyObject;
 
 type Mutable<T> = { -readonly [P in keyof T]: T[P] };
-
-/**
- * The binding's status change, as kube-apiserver's BindingREST makes it in the same write as spec.nodeName:
- * podutil.UpdatePodCondition(PodScheduled=True), the transition time kept when the status was True already.
- */
-function withScheduledCondition(status: Pod['status'], now: string): NonNullable<Pod['status']> {
-  const conditions = [...(status?.conditions ?? [])];
-  const i = conditions.findIndex((c) => c.type === 'PodScheduled');
-  const old = i >= 0 ? conditions[i] : undefined;
-  const scheduled: Condition = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: old?.status === 'True' ? old.lastTransitionTime : now };
-  if (i >= 0) conditions[i] = scheduled;
-  else conditions.push(scheduled);
-  const next = shallowCopy(status ?? {});
-  next.conditions = conditions;
-  return next;
-}
 
 export class ApiServer implements ClusterClient {
   hooks: DeletionHooks = {};
@@ -207,7 +192,8 @@ export class ApiServer implements ClusterClient {
       ...existing,
       metadata: { ...existing.metadata, generation: (existing.metadata.generation ?? 0) + 1 },
       spec,
-      status: withScheduledCondition(existing.status, this.clock.nowRfc3339()),
+      // What kube-apiserver's BindingREST sets in the same write: PodScheduled=True.
+      status: updatePodCondition(existing.status, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, this.clock.nowRfc3339()).status,
     };
     return this.commit(existing, next, true) as Pod;
   }

@@ -5,12 +5,12 @@
  * waits for a cluster change that could help. Every attempt's node-by-node verdict is kept for the dashboard.
  */
 import type { Condition } from '../api/meta.js';
+import { updatePodCondition } from '../api/podConditions.js';
 import type { Pod } from '../api/types.js';
 import type { WatchEvent } from '../client.js';
 import type { Cluster } from '../cluster.js';
 import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE } from '../controllers/persistentVolumeMatch.js';
 import { eventMessage } from '../events.js';
-import { shallowCopy } from '../store/immutable.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
 import { SchedulerCache, type NodeInfo } from './cache.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE } from './fitError.js';
@@ -387,16 +387,8 @@ export class Scheduler implements Controller {
   /** podutil.UpdatePodCondition: lastTransitionTime moves only when the status does; no write when nothing changed. */
   private setScheduledCondition(pod: Pod, condition: Condition): void {
     const latest = this.cluster.store.get('Pod', pod.metadata.namespace, pod.metadata.name!) ?? pod;
-    const conditions = [...(latest.status?.conditions ?? [])];
-    const i = conditions.findIndex((c) => c.type === condition.type);
-    const old = i >= 0 ? conditions[i] : undefined;
-    const next: Condition = { ...condition, lastTransitionTime: old && old.status === condition.status ? old.lastTransitionTime : this.cluster.clock.nowRfc3339() };
-    if (old && old.status === next.status && old.reason === next.reason && old.message === next.message && old.lastTransitionTime === next.lastTransitionTime) return;
-    if (i >= 0) conditions[i] = next;
-    else conditions.push(next);
-    const status = shallowCopy(latest.status ?? {});
-    status.conditions = conditions;
-    this.cluster.api.updateStatus({ ...latest, status });
+    const { status, changed } = updatePodCondition(latest.status, condition, this.cluster.clock.nowRfc3339());
+    if (changed) this.cluster.api.updateStatus({ ...latest, status });
   }
 
   // ---------- pods waiting for their volumes ----------
