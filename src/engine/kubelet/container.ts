@@ -12,7 +12,7 @@ import { Backoff } from './backoff.js';
 import { containerBehaviour, type ContainerBehaviour } from './behaviour.js';
 import { envFor, mountedFiles, resolveEnv, type ContainerEnv } from './containerConfig.js';
 import { goDuration } from './durations.js';
-import { between, hexId } from './hash.js';
+import { between, prefixedHexId } from './hash.js';
 import { imageID, imageProfile, missingFromRegistry, parseImage, type ImageRef } from './images.js';
 import type { PullOutcome } from './imageStore.js';
 import type { PodWorker } from './podWorker.js';
@@ -391,7 +391,7 @@ export class ContainerRuntime implements ProbeTarget {
         if (serving && this.startupOk && !this.readinessOk) this.readinessProbe()?.trigger();
       },
     });
-    this.instance = { id: `containerd://${hexId(64, seed, 'container', identity)}`, image: ref, imageID: imageID(ref, seed), process, fs, env, startedAt: toRfc3339(process.startedAt) };
+    this.instance = { id: prefixedHexId('containerd://', 64, seed, 'container', identity), image: ref, imageID: imageID(ref, seed), process, fs, env, startedAt: toRfc3339(process.startedAt) };
     this.phase = 'running';
     this.waiting = undefined;
     this.stopIntent = undefined;
