@@ -7,7 +7,7 @@ import { kindInfo } from './api/kinds.js';
 import type { Event } from './api/types.js';
 import type { ApiServer } from './apiServer.js';
 import { BoundedMemo } from './boundedMemo.js';
-import type { VirtualClock } from './clock.js';
+import type { TimerQueue, VirtualClock } from './clock.js';
 
 export const EVENT_TTL_MS = 60 * 60 * 1000;
 
@@ -39,27 +39,24 @@ export class SharedMessages {
 }
 
 /**
- * What makes two events the same (client-go's event key: source, involved object, type, reason, message), and the
- * name of the Event counting them. It is also its expiry timer's argument: a closure and a key string per event
- * were a third of an event's memory in a 150,000-pod cluster.
+ * What makes two events the same (client-go's event key): source, involved object, type, reason, message. The Event
+ * as created holds them all (reportingComponent and reportingInstance are the source), so it is what is filed, and
+ * its expiry timer's argument: a record of its own per Event was a tenth of a 150,000-pod cluster's memory.
  */
-interface Recorded {
-  readonly component: string;
-  readonly host: string;
+type Recorded = Event;
+
+interface InvolvedKey {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string | undefined;
   readonly uid: string | undefined;
-  readonly type: EventType;
-  readonly reason: string;
-  readonly message: string;
-  /** The Event's name. */
-  readonly event: string;
 }
 
 /** The involved object's uid; by kind, namespace and name for an object without one. */
-const involvedKey = (r: { kind: string; namespace: string; name: string | undefined; uid: string | undefined }): string =>
-  r.uid ?? `${r.kind}\0${r.namespace}\0${r.name}`;
+const involvedKey = (r: InvolvedKey): string => r.uid ?? `${r.kind}\0${r.namespace}\0${r.name}`;
+
+const recordedKey = (r: Recorded): string =>
+  involvedKey({ kind: r.involvedObject.kind!, namespace: r.metadata.namespace!, name: r.involvedObject.name, uid: r.involvedObject.uid });
 
 /** Past this many, what was recorded about an object is filed by message (a ReplicaSet's "Created pod: x", one per pod). */
 const LIST_LIMIT = 16;
@@ -69,7 +66,7 @@ const LIST_LIMIT = 16;
  * so that recording about an object with thousands of Events does not walk them all.
  */
 class RecordedEvents {
-  private readonly about = new Map<string, Recorded[] | Map<string, Recorded[]>>();
+  private readonly about = new Map<string, Recorded[] | Map<string | undefined, Recorded[]>>();
 
   find(key: string, message: string, same: (r: Recorded) => boolean): Recorded | undefined {
     const a = this.about.get(key);
@@ -94,7 +91,7 @@ class RecordedEvents {
   }
 
   remove(recorded: Recorded): void {
-    const key = involvedKey(recorded);
+    const key = recordedKey(recorded);
     const a = this.about.get(key);
     const list = a === undefined ? undefined : Array.isArray(a) ? a : a.get(recorded.message);
     const i = list ? list.indexOf(recorded) : -1;
@@ -109,8 +106,8 @@ class RecordedEvents {
   }
 }
 
-function byMessage(list: readonly Recorded[]): Map<string, Recorded[]> {
-  const out = new Map<string, Recorded[]>();
+function byMessage(list: readonly Recorded[]): Map<string | undefined, Recorded[]> {
+  const out = new Map<string | undefined, Recorded[]>();
   for (const r of list) {
     const same = out.get(r.message);
     if (same) same.push(r);
@@ -122,11 +119,15 @@ function byMessage(list: readonly Recorded[]): Map<string, Recorded[]> {
 export class EventRecorder {
   private readonly recorded = new RecordedEvents();
   private seq = 0;
+  /** Expiries: each is set an hour after the last, so they queue instead of filling the clock's heap. */
+  private readonly expiries: TimerQueue<Recorded>;
 
   constructor(
     private readonly api: ApiServer,
     private readonly clock: VirtualClock,
-  ) {}
+  ) {
+    this.expiries = clock.queue(this.expire);
+  }
 
   record(involved: KubeObject, type: EventType, reason: string, message: string, source: EventSource): Event {
     const namespace = involved.metadata.namespace ?? 'default';
@@ -136,9 +137,10 @@ export class EventRecorder {
     const kind = involved.kind;
     const key = involvedKey({ kind, namespace, name, uid });
     const same = this.recorded.find(key, message, (r) => r.reason === reason && r.message === message && r.type === type
-      && r.component === component && r.host === host && r.kind === kind && r.namespace === namespace && r.name === name && r.uid === uid);
+      && r.reportingComponent === component && r.reportingInstance === host && r.metadata.namespace === namespace
+      && r.involvedObject.kind === kind && r.involvedObject.name === name && r.involvedObject.uid === uid);
     const now = this.clock.nowRfc3339();
-    const existing = same ? this.api.get('Event', namespace, same.event) : undefined;
+    const existing = same ? this.api.get('Event', namespace, same.metadata.name!) : undefined;
     if (existing) {
       return this.api.update({ ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now });
     }
@@ -158,10 +160,9 @@ export class EventRecorder {
       reportingComponent: component,
       reportingInstance: host,
     }, { owned: true });
-    const recorded: Recorded = { component, host, kind, namespace, name, uid, type, reason, message, event: event.metadata.name! };
     // An Event deleted before it expired is counted afresh by a new one; the old one's timer finds it replaced.
-    this.recorded.add(key, recorded, same);
-    this.clock.atWith(this.clock.now() + EVENT_TTL_MS, this.expire, recorded, { background: true });
+    this.recorded.add(key, event, same);
+    this.expiries.at(this.clock.now() + EVENT_TTL_MS, event);
     return event;
   }
 
@@ -204,17 +205,18 @@ export class EventRecorder {
 
   /** An hour after an Event was recorded: deleted if it has not happened since, else checked again an hour after. */
   private readonly expire = (recorded: Recorded): void => {
-    const ev = this.api.get('Event', recorded.namespace, recorded.event);
+    const { namespace, name } = recorded.metadata;
+    const ev = this.api.get('Event', namespace, name!);
     if (!ev) {
       this.forget(recorded);
       return;
     }
     const expires = Date.parse(ev.lastTimestamp ?? ev.metadata.creationTimestamp!) + EVENT_TTL_MS;
     if (expires <= this.clock.now()) {
-      this.api.delete('Event', recorded.namespace, recorded.event);
+      this.api.delete('Event', namespace, name!);
       this.forget(recorded);
     } else {
-      this.clock.atWith(expires, this.expire, recorded, { background: true });
+      this.expiries.at(expires, recorded);
     }
   };
 

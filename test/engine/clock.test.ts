@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_START, toRfc3339, VirtualClock } from '../../src/engine/clock.js';
 import { NAME_ALPHABET, SeededRandom } from '../../src/engine/random.js';
@@ -61,5 +62,65 @@ describe('SeededRandom', () => {
     const r = new SeededRandom(3);
     for (let i = 0; i < 200; i++) for (const ch of r.string(5)) expect(NAME_ALPHABET).toContain(ch);
     expect(r.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  describe('timer queues', () => {
+    /** A script of timers: each sets, when it fires, the timers listed under its id (queued or not, with a delay). */
+    type Step = { delay: number; queued: boolean; spawns: number };
+    const script = fc.array(fc.record({ delay: fc.integer({ min: 0, max: 30 }), queued: fc.boolean(), spawns: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 60 });
+
+    /** Runs the script on a clock; queued timers go through a queue, or through atWith when `useQueue` is false. */
+    function run(steps: Step[], useQueue: boolean) {
+      const clock = new VirtualClock(0);
+      const fired: string[] = [];
+      let next = 0;
+      const set = (): void => {
+        const id = next++;
+        const step = steps[id % steps.length]!;
+        const at = clock.now() + step.delay;
+        if (step.queued && useQueue) queue.at(at, id);
+        else clock.atWith(at, fire, id, { background: true });
+      };
+      const fire = (id: number): void => {
+        fired.push(`${id}@${clock.now()}`);
+        if (id < 200) for (let i = 0; i < steps[id % steps.length]!.spawns; i++) set();
+      };
+      const queue = clock.queue(fire);
+      for (let i = 0; i < 5; i++) set();
+      const pending: number[] = [];
+      for (let t = 0; t < 400 && clock.nextAt() !== undefined; t += 7) {
+        clock.advanceTo(t);
+        pending.push(clock.pendingTimers().background);
+      }
+      return { fired, pending };
+    }
+
+    it('fire exactly when, and in the order, the same timers set with atWith would', () => {
+      fc.assert(fc.property(script, (steps) => {
+        const queued = run(steps, true);
+        const plain = run(steps, false);
+        expect(queued.fired).toEqual(plain.fired);
+        expect(queued.pending).toEqual(plain.pending);
+      }), { numRuns: 300 });
+    });
+
+    it('keep order among ties, take timers set out of order, and count what waits', () => {
+      const clock = new VirtualClock(0);
+      const fired: string[] = [];
+      const queue = clock.queue((label: string) => fired.push(`${label}@${clock.now()}`));
+      queue.at(100, 'q1');
+      clock.after(100, () => fired.push(`t@${clock.now()}`), { background: true });
+      queue.at(100, 'q2');
+      queue.at(50, 'early');
+      queue.at(200, 'q3');
+      expect(clock.pendingTimers().background).toBe(5);
+      expect(clock.hasActiveTimers()).toBe(false);
+      clock.advance(150);
+      expect(fired).toEqual(['early@50', 'q1@100', 't@100', 'q2@100']);
+      expect(clock.pendingTimers().background).toBe(1);
+      clock.advance(100);
+      expect(fired.at(-1)).toBe('q3@200');
+      expect(clock.pendingTimers()).toEqual({ active: 0, background: 0, heap: 0 });
+    });
   });
 });
