@@ -41,26 +41,6 @@ const SCORERS: readonly ScorePlugin[] = [
   balancedAllocationScore, imageLocalityScore,
 ];
 
-/**
- * Space for verdict records' arrays, carved from 64 kB slabs: an ArrayBuffer of its own per pod cost more than the
- * rest of building the record. A slab is freed once none of its records is kept in full (bound pods' records are
- * summarized, without arrays, after `fullVerdicts` newer ones).
- */
-const SLAB_BYTES = 64 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-function recordSpace(bytes: number): { buffer: ArrayBuffer; offset: number } {
-  if (bytes > SLAB_BYTES / 4) return { buffer: new ArrayBuffer(bytes), offset: 0 };
-  if (slabUsed + bytes > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const offset = slabUsed;
-  slabUsed += (bytes + 7) & ~7;
-  return { buffer: slab, offset };
-}
-
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE = 5;
 
@@ -280,7 +260,7 @@ export class Scheduler implements Controller {
     feasible.length = F;
     // The record's arrays share one buffer (one allocation instead of three: hundreds of bytes each, per pod).
     const scoreBytes = F > 1 ? F * P : 0;
-    const { buffer, offset } = recordSpace(processed * 8 + scoreBytes);
+    const { buffer, offset } = this.verdicts.space(processed * 8 + scoreBytes);
     const evaluatedCopy = new Int32Array(buffer, offset, processed);
     evaluatedCopy.set(evaluated.subarray(0, processed));
     const statusCopy = new Uint32Array(buffer, offset + processed * 4, processed);
@@ -308,6 +288,8 @@ export class Scheduler implements Controller {
     }
 
     const scores = new Uint8Array(buffer, offset + processed * 8, scoreBytes);
+    // Skipped plugins' columns stay as they are: zero, and the space may have held an earlier record.
+    scores.fill(0);
     if (this.scratchRaw.length < F) {
       this.scratchRaw = new Float64Array(total);
       this.scratchTotals = new Float64Array(total);
