@@ -6,8 +6,13 @@ const HEX = '0123456789abcdef';
 const HEX_CODES = Uint8Array.from(HEX, (ch) => ch.charCodeAt(0));
 const DASH = '-'.charCodeAt(0);
 const UUID_CODES = new Uint8Array(36);
-/** ASCII bytes to a string: one allocation, the string (String.fromCharCode.apply copied the codes to a list first). */
-const ASCII = new TextDecoder('latin1');
+
+/** mulberry32's output for a state: an unsigned 32-bit number. */
+function mix(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
 
 export class SeededRandom {
   private state: number;
@@ -18,10 +23,7 @@ export class SeededRandom {
 
   /** mulberry32: a small, fast generator with good enough statistics for simulation. */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return mix((this.state = (this.state + 0x6d2b79f5) >>> 0)) / 4294967296;
   }
 
   int(maxExclusive: number): number {
@@ -41,24 +43,28 @@ export class SeededRandom {
 
   /**
    * A random (version 4) UUID drawn from this source: the variant digit first, then the 30 random hex digits in
-   * order. Built from character codes (every object and event gets one: concatenating 36 one-character strings cost
-   * more than drawing them).
+   * order, each digit what `int(16)` would draw (the top four bits of a draw; the variant, `int(4)`, the top two).
+   * Every object and event gets one: the draws run here with the state in a local, and the string is made at once
+   * from character codes (one-character strings concatenated, or a TextDecoder, cost more than the draws).
    */
   uuid(): string {
-    const variant = 8 + this.int(4);
+    let s = this.state;
     const c = UUID_CODES;
-    let k = 0;
-    for (let i = 0; i < 8; i++) c[k++] = HEX_CODES[this.int(16)]!;
-    c[k++] = DASH;
-    for (let i = 0; i < 4; i++) c[k++] = HEX_CODES[this.int(16)]!;
-    c[k++] = DASH;
-    c[k++] = HEX_CODES[4]!;
-    for (let i = 0; i < 3; i++) c[k++] = HEX_CODES[this.int(16)]!;
-    c[k++] = DASH;
-    c[k++] = HEX_CODES[variant]!;
-    for (let i = 0; i < 3; i++) c[k++] = HEX_CODES[this.int(16)]!;
-    c[k++] = DASH;
-    for (let i = 0; i < 12; i++) c[k++] = HEX_CODES[this.int(16)]!;
-    return ASCII.decode(c);
+    s = (s + 0x6d2b79f5) >>> 0;
+    const variant = 8 + (mix(s) >>> 30);
+    for (let k = 0; k < 36; k++) {
+      if (k === 8 || k === 13 || k === 18 || k === 23) c[k] = DASH;
+      else if (k === 14) c[k] = HEX_CODES[4]!;
+      else if (k === 19) c[k] = HEX_CODES[variant]!;
+      else {
+        s = (s + 0x6d2b79f5) >>> 0;
+        c[k] = HEX_CODES[mix(s) >>> 28]!;
+      }
+    }
+    this.state = s;
+    return String.fromCharCode(
+      c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!,
+      c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!, c[30]!, c[31]!, c[32]!, c[33]!, c[34]!, c[35]!,
+    );
   }
 }

@@ -64,63 +64,75 @@ describe('SeededRandom', () => {
     expect(r.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  describe('timer queues', () => {
-    /** A script of timers: each sets, when it fires, the timers listed under its id (queued or not, with a delay). */
-    type Step = { delay: number; queued: boolean; spawns: number };
-    const script = fc.array(fc.record({ delay: fc.integer({ min: 0, max: 30 }), queued: fc.boolean(), spawns: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 60 });
-
-    /** Runs the script on a clock; queued timers go through a queue, or through atWith when `useQueue` is false. */
-    function run(steps: Step[], useQueue: boolean) {
-      const clock = new VirtualClock(0);
-      const fired: string[] = [];
-      let next = 0;
-      const set = (): void => {
-        const id = next++;
-        const step = steps[id % steps.length]!;
-        const at = clock.now() + step.delay;
-        if (step.queued && useQueue) queue.at(at, id);
-        else clock.atWith(at, fire, id, { background: true });
-      };
-      const fire = (id: number): void => {
-        fired.push(`${id}@${clock.now()}`);
-        if (id < 200) for (let i = 0; i < steps[id % steps.length]!.spawns; i++) set();
-      };
-      const queue = clock.queue(fire);
-      for (let i = 0; i < 5; i++) set();
-      const pending: number[] = [];
-      for (let t = 0; t < 400 && clock.nextAt() !== undefined; t += 7) {
-        clock.advanceTo(t);
-        pending.push(clock.pendingTimers().background);
-      }
-      return { fired, pending };
+  it('makes each UUID digit as int(16) draws it, in order, with the variant from int(4) first', () => {
+    const r = new SeededRandom(11);
+    const reference = new SeededRandom(11);
+    for (let n = 0; n < 50; n++) {
+      const variant = (8 + reference.int(4)).toString(16);
+      const digits = Array.from({ length: 30 }, () => reference.int(16).toString(16)).join('');
+      const expected = `${digits.slice(0, 8)}-${digits.slice(8, 12)}-4${digits.slice(12, 15)}-${variant}${digits.slice(15, 18)}-${digits.slice(18)}`;
+      expect(r.uuid()).toBe(expected);
     }
+    expect(r.int(1_000_000)).toBe(reference.int(1_000_000));
+  });
+});
 
-    it('fire exactly when, and in the order, the same timers set with atWith would', () => {
-      fc.assert(fc.property(script, (steps) => {
-        const queued = run(steps, true);
-        const plain = run(steps, false);
-        expect(queued.fired).toEqual(plain.fired);
-        expect(queued.pending).toEqual(plain.pending);
-      }), { numRuns: 300 });
-    });
+describe('VirtualClock timer queues', () => {
+  /** A script of timers: each sets, when it fires, the timers listed under its id (queued or not, with a delay). */
+  type Step = { delay: number; queued: boolean; spawns: number };
+  const script = fc.array(fc.record({ delay: fc.integer({ min: 0, max: 30 }), queued: fc.boolean(), spawns: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 60 });
 
-    it('keep order among ties, take timers set out of order, and count what waits', () => {
-      const clock = new VirtualClock(0);
-      const fired: string[] = [];
-      const queue = clock.queue((label: string) => fired.push(`${label}@${clock.now()}`));
-      queue.at(100, 'q1');
-      clock.after(100, () => fired.push(`t@${clock.now()}`), { background: true });
-      queue.at(100, 'q2');
-      queue.at(50, 'early');
-      queue.at(200, 'q3');
-      expect(clock.pendingTimers().background).toBe(5);
-      expect(clock.hasActiveTimers()).toBe(false);
-      clock.advance(150);
-      expect(fired).toEqual(['early@50', 'q1@100', 't@100', 'q2@100']);
-      expect(clock.pendingTimers().background).toBe(1);
-      clock.advance(100);
-      expect(fired.at(-1)).toBe('q3@200');
-      expect(clock.pendingTimers()).toEqual({ active: 0, background: 0, heap: 0 });
-    });
+  /** Runs the script on a clock; queued timers go through a queue, or through atWith when `useQueue` is false. */
+  function run(steps: Step[], useQueue: boolean) {
+    const clock = new VirtualClock(0);
+    const fired: string[] = [];
+    let next = 0;
+    const set = (): void => {
+      const id = next++;
+      const step = steps[id % steps.length]!;
+      const at = clock.now() + step.delay;
+      if (step.queued && useQueue) queue.at(at, id);
+      else clock.atWith(at, fire, id, { background: true });
+    };
+    const fire = (id: number): void => {
+      fired.push(`${id}@${clock.now()}`);
+      if (id < 200) for (let i = 0; i < steps[id % steps.length]!.spawns; i++) set();
+    };
+    const queue = clock.queue(fire);
+    for (let i = 0; i < 5; i++) set();
+    const pending: number[] = [];
+    for (let t = 0; t < 400 && clock.nextAt() !== undefined; t += 7) {
+      clock.advanceTo(t);
+      pending.push(clock.pendingTimers().background);
+    }
+    return { fired, pending };
+  }
+
+  it('fire exactly when, and in the order, the same timers set with atWith would', () => {
+    fc.assert(fc.property(script, (steps) => {
+      const queued = run(steps, true);
+      const plain = run(steps, false);
+      expect(queued.fired).toEqual(plain.fired);
+      expect(queued.pending).toEqual(plain.pending);
+    }), { numRuns: 300 });
+  });
+
+  it('keep order among ties, take timers set out of order, and count what waits', () => {
+    const clock = new VirtualClock(0);
+    const fired: string[] = [];
+    const queue = clock.queue((label: string) => fired.push(`${label}@${clock.now()}`));
+    queue.at(100, 'q1');
+    clock.after(100, () => fired.push(`t@${clock.now()}`), { background: true });
+    queue.at(100, 'q2');
+    queue.at(50, 'early');
+    queue.at(200, 'q3');
+    expect(clock.pendingTimers().background).toBe(5);
+    expect(clock.hasActiveTimers()).toBe(false);
+    clock.advance(150);
+    expect(fired).toEqual(['early@50', 'q1@100', 't@100', 'q2@100']);
+    expect(clock.pendingTimers().background).toBe(1);
+    clock.advance(100);
+    expect(fired.at(-1)).toBe('q3@200');
+    expect(clock.pendingTimers()).toEqual({ active: 0, background: 0, heap: 0 });
   });
 });
