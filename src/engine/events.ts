@@ -147,7 +147,8 @@ export class EventRecorder {
     const event = this.api.create<Event>({
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${involved.metadata.name}.${this.uniqueSuffix()}`, namespace },
+      // Every key the API server sets on create, so it copies the metadata as it is (see metadataCopy).
+      metadata: { name: `${involved.metadata.name}.${this.uniqueSuffix()}`, namespace, uid: undefined, resourceVersion: undefined, creationTimestamp: undefined },
       involvedObject: this.reference(involved),
       reason,
       message,

@@ -45,6 +45,25 @@ describe('create', () => {
     }
   });
 
+  it('sets its own values over the ones given, where the keys stand, and leaves the given metadata unchanged', () => {
+    const c = createCluster();
+    const given = { name: 'cfg', namespace: 'default', uid: 'mine', resourceVersion: '999', creationTimestamp: '2020-01-01T00:00:00Z', labels: { a: 'b' } };
+    const created = c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: given, data: {} });
+    expect(Object.keys(created.metadata)).toEqual(['name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'labels']);
+    expect(created.metadata).toMatchObject({ name: 'cfg', namespace: 'default', creationTimestamp: '2025-01-01T00:00:00Z', labels: { a: 'b' } });
+    expect(created.metadata.uid).not.toBe('mine');
+    expect(created.metadata.resourceVersion).toBe(String(c.store.resourceVersion()));
+    expect(given).toEqual({ name: 'cfg', namespace: 'default', uid: 'mine', resourceVersion: '999', creationTimestamp: '2020-01-01T00:00:00Z', labels: { a: 'b' } });
+    // An owned input may take parts of a stored object as they are: its metadata is still copied, not changed.
+    const secret = c.api.create({ apiVersion: 'v1', kind: 'Secret', metadata: created.metadata, data: {} }, { owned: true });
+    expect(secret.metadata.uid).not.toBe(created.metadata.uid);
+    expect(c.get('ConfigMap', 'default', 'cfg')).toBe(created);
+    expect(created.metadata.resourceVersion).not.toBe(secret.metadata.resourceVersion);
+    const event = c.events.record(created, 'Normal', 'Seen', 'seen it', { component: 'test' });
+    expect(Object.keys(event.metadata)).toEqual(['name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp']);
+    expect(event.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('starts with the system namespaces', () => {
     const c = createCluster();
     expect(c.list('Namespace').map((n) => n.metadata.name)).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
