@@ -120,18 +120,19 @@ export class NodeInfo {
 
 /** Pods in one namespace matching a selector and not being deleted, counted per node (PodTopologySpread's counts). */
 export class SelectorCounter {
-  readonly live = new Map<string, number>();
+  /** Matching live pods per node, by the node's NodeInfo (the spreading walks these: no lookup by name for each). */
+  readonly live = new Map<NodeInfo, number>();
   constructor(
     readonly namespace: string,
     readonly selector: Selector,
   ) {}
 
   adjust(p: PodRecord, delta: 1 | -1): void {
-    if (!p.deleting && matches(this.selector, p.labels)) bump(this.live, p.node.name, delta);
+    if (!p.deleting && matches(this.selector, p.labels)) bump(this.live, p.node, delta);
   }
 }
 
-function bump(m: Map<string, number>, key: string, delta: number): void {
+function bump<K>(m: Map<K, number>, key: K, delta: number): void {
   const v = (m.get(key) ?? 0) + delta;
   if (v === 0) m.delete(key);
   else m.set(key, v);
@@ -453,12 +454,15 @@ export class SchedulerCache {
 
   /** Per-node counts of the namespace's pods matching `selector`, kept up to date from now on. */
   counter(namespace: string, selector: Selector): SelectorCounter {
+    // A cycle asks for one selector array several times (hostname and zone spreading): it is the last used then.
+    if (selector === this.lastSelector && namespace === this.lastCounter?.namespace) return this.lastCounter;
     const key = `${namespace}\x00${selectorKey(selector)}`;
     let c = this.counters.get(key);
     if (c) {
       this.counters.delete(key); // most recently used last
       this.counters.set(key, c);
-      return c;
+      this.lastSelector = selector;
+      return (this.lastCounter = c);
     }
     c = new SelectorCounter(namespace, selector);
     const candidates = this.podsByLabel.get(namespace)?.candidates(selector);
@@ -475,8 +479,12 @@ export class SchedulerCache {
       s?.delete(oldest);
       if (s?.size === 0) this.countersByNamespace.delete(oldest.namespace);
     }
-    return c;
+    this.lastSelector = selector;
+    return (this.lastCounter = c);
   }
+
+  private lastSelector: Selector | undefined;
+  private lastCounter: SelectorCounter | undefined;
 
   private countAll(p: PodRecord, delta: 1 | -1): void {
     this.countersByNamespace.get(p.namespace)?.adjust(p, delta);

@@ -101,7 +101,7 @@ function constraintsFor(c: Cycle, action: Action): Constraint[] {
 function nodeCounter(c: Cycle, constraint: Constraint): (n: NodeInfo) => number {
   if (!constraint.selector || constraint.selector.length === 0) return () => 0;
   const counter = c.cache.counter(c.namespace, constraint.selector);
-  return (n) => counter.live.get(n.name) ?? 0;
+  return (n) => counter.live.get(n) ?? 0;
 }
 
 /**
@@ -116,9 +116,8 @@ function hostCounts(c: Cycle, selector: Selector): Float64Array {
   countedIds.length = 0;
   if (countsById.length < c.cache.nodeNames.length) countsById = new Float64Array(c.cache.nodeNames.length * 2);
   const counts = countsById;
-  c.cache.counter(c.namespace, selector).live.forEach((count, name) => {
-    const n = c.cache.node(name);
-    if (!n) return;
+  c.cache.counter(c.namespace, selector).live.forEach((count, n) => {
+    if (!n.node) return;
     counts[n.id] = count;
     countedIds.push(n.id);
   });
@@ -244,9 +243,8 @@ export const podTopologySpreadScore: ScorePlugin = {
     constraints.forEach((k, i) => {
       if (k.topologyKey === HOSTNAME || !k.selector || k.selector.length === 0) return;
       // Only nodes with matching pods add anything: walk those instead of every node (forEach: no entry arrays).
-      c.cache.counter(c.namespace, k.selector).live.forEach((count, name) => {
-        const n = c.cache.node(name);
-        if (!n || (requireAll && !hasAllKeys(n, constraints)) || !include(k, n)) return;
+      c.cache.counter(c.namespace, k.selector).live.forEach((count, n) => {
+        if (!n.node || (requireAll && !hasAllKeys(n, constraints)) || !include(k, n)) return;
         const value = topologyValue(n, k.topologyKey) ?? '';
         const current = pairCounts.get(k.topologyKey, value);
         if (current !== undefined) pairCounts.set(k.topologyKey, value, current + count);
