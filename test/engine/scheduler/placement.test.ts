@@ -214,6 +214,33 @@ describe('topology spread', () => {
     expect(spread).toEqual({ 'kubedeck-worker': 50, 'kubedeck-worker2': 100, 'kubedeck-worker3': 0 });
   });
 
+  it('pods still bound to a deleted node count in no domain', () => {
+    const { cluster, scheduler } = schedulingCluster();
+    label(cluster, 'kubedeck-worker', { 'topology.kubernetes.io/zone': 'a' });
+    label(cluster, 'kubedeck-worker2', { 'topology.kubernetes.io/zone': 'b' });
+    label(cluster, 'kubedeck-worker3', { 'topology.kubernetes.io/zone': 'b' });
+    for (const [name, node] of [['s0', 'kubedeck-worker'], ['s1', 'kubedeck-worker'], ['s2', 'kubedeck-worker3']]) {
+      cluster.create(pod(name!, { labels: { app: 's' }, spec: { nodeName: node } }));
+    }
+    // Nothing here collects s2: it stays bound to a node the scheduler no longer has.
+    cluster.delete('Node', undefined, 'kubedeck-worker3');
+    expect(cluster.get('Pod', 'default', 's2')?.spec.nodeName).toBe('kubedeck-worker3');
+    const selector = { matchLabels: { app: 's' } };
+    cluster.create(pod('spread', {
+      labels: { app: 's' },
+      spec: {
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+        ],
+      },
+    }));
+    const verdict = scheduler.verdict('default', 'spread')!;
+    const spread = Object.fromEntries(verdict.nodes.flatMap((n) => (n.feasible ? [[n.node, n.scores?.find((s) => s.plugin === 'PodTopologySpread')?.score]] : [])));
+    // Raw: worker 2·ln 4 + 2·ln 4 -> 6, worker2 0 (s2 would make it ln 4 -> 1, and worker 16).
+    expect(spread).toEqual({ 'kubedeck-worker': 0, 'kubedeck-worker2': 100 });
+  });
+
   it("one ReplicaSet's pods do not count in another's spreading", () => {
     const { cluster, scheduler } = schedulingCluster();
     /** Makes a ReplicaSet (no replicas of its own) and returns a maker of its pods, on `nodeName` or scheduled. */
