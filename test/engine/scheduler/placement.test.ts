@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/engine/cluster.js';
 import type { Pod, ReplicaSet, Taint } from '../../../src/engine/api/types.js';
+import type { Scheduler } from '../../../src/engine/scheduler/index.js';
 import { cordon, eventsFor, nodeOf, pod, schedulingCluster, WORKERS } from './fixtures.js';
 
 const TAINT = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
@@ -13,6 +14,25 @@ function label(cluster: Cluster, node: string, labels: Record<string, string>): 
 function taint(cluster: Cluster, node: string, t: Taint): void {
   const n = cluster.get('Node', undefined, node)!;
   cluster.update({ ...n, spec: { ...n.spec, taints: [...(n.spec?.taints ?? []), t] } });
+}
+
+/**
+ * Creates pod 'spread' (app: s) with ScheduleAnyway zone and hostname constraints over app=s pods, and returns its
+ * PodTopologySpread score per feasible node.
+ */
+function spreadScores(cluster: Cluster, scheduler: Scheduler): Record<string, number | undefined> {
+  const selector = { matchLabels: { app: 's' } };
+  cluster.create(pod('spread', {
+    labels: { app: 's' },
+    spec: {
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      ],
+    },
+  }));
+  const verdict = scheduler.verdict('default', 'spread')!;
+  return Object.fromEntries(verdict.nodes.flatMap((n) => (n.feasible ? [[n.node, n.scores?.find((s) => s.plugin === 'PodTopologySpread')?.score]] : [])));
 }
 
 describe('node affinity', () => {
@@ -198,18 +218,7 @@ describe('topology spread', () => {
     for (const [name, node] of [['s0', 'kubedeck-worker'], ['s1', 'kubedeck-worker'], ['s2', 'kubedeck-worker2']]) {
       cluster.create(pod(name!, { labels: { app: 's' }, spec: { nodeName: node } }));
     }
-    const selector = { matchLabels: { app: 's' } };
-    cluster.create(pod('spread', {
-      labels: { app: 's' },
-      spec: {
-        topologySpreadConstraints: [
-          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-        ],
-      },
-    }));
-    const verdict = scheduler.verdict('default', 'spread')!;
-    const spread = Object.fromEntries(verdict.nodes.flatMap((n) => (n.feasible ? [[n.node, n.scores?.find((s) => s.plugin === 'PodTopologySpread')?.score]] : [])));
+    const spread = spreadScores(cluster, scheduler);
     // Raw: worker 2·ln 4 + 2·ln 4 = 5.5 -> 6, worker2 ln 4 + ln 4 = 2.8 -> 3; normalized 100·(max + min − s)/max.
     expect(spread).toEqual({ 'kubedeck-worker': 50, 'kubedeck-worker2': 100, 'kubedeck-worker3': 0 });
   });
@@ -225,18 +234,7 @@ describe('topology spread', () => {
     // Nothing here collects s2: it stays bound to a node the scheduler no longer has.
     cluster.delete('Node', undefined, 'kubedeck-worker3');
     expect(cluster.get('Pod', 'default', 's2')?.spec.nodeName).toBe('kubedeck-worker3');
-    const selector = { matchLabels: { app: 's' } };
-    cluster.create(pod('spread', {
-      labels: { app: 's' },
-      spec: {
-        topologySpreadConstraints: [
-          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
-        ],
-      },
-    }));
-    const verdict = scheduler.verdict('default', 'spread')!;
-    const spread = Object.fromEntries(verdict.nodes.flatMap((n) => (n.feasible ? [[n.node, n.scores?.find((s) => s.plugin === 'PodTopologySpread')?.score]] : [])));
+    const spread = spreadScores(cluster, scheduler);
     // Raw: worker 2·ln 4 + 2·ln 4 -> 6, worker2 0 (s2 would make it ln 4 -> 1, and worker 16).
     expect(spread).toEqual({ 'kubedeck-worker': 0, 'kubedeck-worker2': 100 });
   });
