@@ -2,8 +2,8 @@
 
 /** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-const HEX = '0123456789abcdef';
-const HEX_CODES = Uint8Array.from(HEX, (ch) => ch.charCodeAt(0));
+/** The character codes of the lowercase hex digits, by value. */
+export const HEX_CODES = Uint8Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
 const DASH = '-'.charCodeAt(0);
 const UUID_CODES = new Uint8Array(36);
 

@@ -2,6 +2,7 @@
  * Stable pseudo-random draws keyed by identity (seed, image, pod uid, container, restart count...), so a pod's
  * timeline does not depend on what else the cluster did first. Same seed and same objects give the same numbers.
  */
+import { HEX_CODES } from '../random.js';
 
 /** FNV-1a over the parts, finished with a murmur3 mix so nearby keys spread. */
 export function hash32(seed: number, ...parts: readonly (string | number)[]): number {
@@ -42,7 +43,6 @@ export function hexId(length: number, seed: number, ...parts: readonly (string |
   return prefixedHexId('', length, seed, ...parts);
 }
 
-const HEX_CODES = Uint8Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
 const LATIN1 = new TextDecoder('latin1');
 
 /**
