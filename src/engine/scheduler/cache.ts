@@ -256,6 +256,8 @@ export class SchedulerCache {
   readonly podsWithRequiredAntiAffinity = new Set<PodRecord>();
   /** Image name -> { size, number of nodes that have it }. */
   readonly imageStates = new Map<string, { size: number; nodes: number }>();
+  /** Existing nodes per value of the zone label ('' for none). */
+  private readonly zoneLabelValues = new Map<string, number>();
   /** Selector counters, least recently used first; and the same by namespace, for updates. */
   private readonly counters = new Map<string, SelectorCounter>();
   private readonly countersByNamespace = new Map<string, CounterIndex>();
@@ -263,6 +265,11 @@ export class SchedulerCache {
   /** Nodes that exist, in the scheduler's iteration order. */
   nodes(): readonly NodeInfo[] {
     return this.tree.list();
+  }
+
+  /** How many values the zone label takes on the existing nodes ('' for nodes without it). */
+  zoneLabelValueCount(): number {
+    return this.zoneLabelValues.size;
   }
 
   nodeCount(): number {
@@ -298,9 +305,14 @@ export class SchedulerCache {
     const added = n.node === undefined;
     const before = n.signature;
     const zoneBefore = n.zone;
+    const zoneLabelBefore = n.zoneLabel ?? '';
     if (!added) this.untrackImages(n);
     n.setNode(node);
     this.trackImages(n);
+    if (added || zoneLabelBefore !== (n.zoneLabel ?? '')) {
+      if (!added) bump(this.zoneLabelValues, zoneLabelBefore, -1);
+      bump(this.zoneLabelValues, n.zoneLabel ?? '', 1);
+    }
     if (added) this.tree.add(n);
     else if (zoneBefore !== n.zone) {
       this.tree.remove(n, zoneBefore);
@@ -314,6 +326,7 @@ export class SchedulerCache {
     if (!n?.node) return;
     this.untrackImages(n);
     this.tree.remove(n, n.zone);
+    bump(this.zoneLabelValues, n.zoneLabel ?? '', -1);
     n.node = undefined;
     n.signature = '';
     if (n.pods.size === 0) this.infos.delete(name);

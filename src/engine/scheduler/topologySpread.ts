@@ -214,7 +214,15 @@ export const podTopologySpreadScore: ScorePlugin = {
     const topoSize = constraints.map(() => 0);
     // Neighbouring nodes mostly share a domain: the last value seen per constraint is known to be counted already.
     const seen: (string | undefined)[] = constraints.map(() => undefined);
+    // Without required keys (the system defaults) nothing more is learnt once every zone value on the cluster's nodes
+    // has been seen for each zone constraint, and hostname constraints need nothing here.
+    const zoneValues = requireAll || !constraints.every((k) => k.topologyKey === HOSTNAME || k.topologyKey === ZONE) ? -1 : c.cache.zoneLabelValueCount();
+    const allSeen = (): boolean => {
+      for (let i = 0; i < constraints.length; i++) if (constraints[i]!.topologyKey === ZONE && topoSize[i]! < zoneValues) return false;
+      return true;
+    };
     for (const n of feasible) {
+      if (zoneValues >= 0 && allSeen()) break;
       if (requireAll && !hasAllKeys(n, constraints)) {
         ignored.add(n);
         continue;
@@ -252,6 +260,8 @@ export const podTopologySpreadScore: ScorePlugin = {
     });
     // Most pods have no ignored node (system defaults ignore none): then no per-node set lookups.
     const isIgnored = ignored.size === 0 ? () => false : (n: NodeInfo) => ignored.has(n);
+    // Each constraint's counts by value, looked up once per pod, not per node.
+    const valueCounts = constraints.map((k) => pairCounts.byKey.get(k.topologyKey));
     const score = (n: NodeInfo): number => {
       if (isIgnored(n)) return 0;
       let total = 0;
@@ -259,7 +269,7 @@ export const podTopologySpreadScore: ScorePlugin = {
         const k = constraints[i]!;
         const value = topologyValue(n, k.topologyKey);
         if (value === undefined) continue;
-        const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : pairCounts.get(k.topologyKey, value) ?? 0;
+        const cnt = k.topologyKey === HOSTNAME ? counters[i]!(n) : valueCounts[i]?.get(value) ?? 0;
         total += cnt * weights[i]! + (k.maxSkew - 1);
       }
       return Math.round(total);

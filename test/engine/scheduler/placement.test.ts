@@ -283,6 +283,28 @@ describe('topology spread', () => {
     const spreadScore = scheduler.verdict('default', 'web-5')!.nodes.flatMap((n) => (n.feasible ? n.scores ?? [] : [])).find((s) => s.plugin === 'PodTopologySpread');
     expect(spreadScore?.skipped).toBe(false);
   });
+
+  it('system default spreading weighs every zone the feasible nodes are in, after a node changes zone too', () => {
+    const { cluster, scheduler } = schedulingCluster();
+    for (const node of ['kubedeck-control-plane', ...WORKERS]) label(cluster, node, { 'topology.kubernetes.io/zone': 'a' });
+    // Now in a zone of its own: the cluster's zone values are a and b.
+    label(cluster, 'kubedeck-worker3', { 'topology.kubernetes.io/zone': 'b' });
+    const rs = cluster.create<ReplicaSet>({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web' },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'a', image: 'nginx' }] } } },
+    });
+    const owned = (p: Pod): Pod => ({ ...p, metadata: { ...p.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: rs.metadata.uid!, controller: true }] } });
+    for (const name of ['web-0', 'web-1']) cluster.create(owned(pod(name, { labels: { app: 'web' }, spec: { nodeName: 'kubedeck-worker3' } })));
+    cluster.create(owned(pod('web-2', { labels: { app: 'web' } })));
+    const verdict = scheduler.verdict('default', 'web-2')!;
+    const spread = Object.fromEntries(verdict.nodes.flatMap((n) => (n.feasible ? [[n.node, n.scores?.find((s) => s.plugin === 'PodTopologySpread')?.score]] : [])));
+    // Hostname maxSkew 3 weighted ln(3 + 2), zone maxSkew 5 weighted ln(2 zones + 2). Raw: worker and worker2
+    // 0 + 2 + 0 + 4 = 6; worker3 2·ln 5 + 2 + 2·ln 4 + 4 = 12. Normalized 100·(12 + 6 − s)/12.
+    // (Zone b missed: worker3 9 and a weight ln 3, so 66 for it.)
+    expect(spread).toEqual({ 'kubedeck-worker': 100, 'kubedeck-worker2': 100, 'kubedeck-worker3': 50 });
+  });
 });
 
 describe('image locality', () => {
