@@ -3,7 +3,7 @@
  * when it has none, the system defaults (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway) over the pods selected
  * like it: by the Services that select it and its ReplicaSet or StatefulSet.
  */
-import type { Labels } from '../api/meta.js';
+import type { LabelSelector, Labels } from '../api/meta.js';
 import type { Pod, TopologySpreadConstraint } from '../api/types.js';
 import { fromLabelSelector, matches, type Requirement, type Selector } from '../selectors.js';
 import type { ObjectStore } from '../store/objectStore.js';
@@ -65,6 +65,19 @@ function podConstraints(pod: Pod, action: Action): Constraint[] {
   return out;
 }
 
+/**
+ * An owner's selector as requirements, one array per stored selector: a ReplicaSet's pods then share one selector
+ * array, so the scheduler's counter for it is found by identity (no key string per pod).
+ */
+const ownerRequirements = new WeakMap<LabelSelector, Selector>();
+
+function requirementsOf(selector: LabelSelector | undefined): Selector {
+  if (!selector) return fromLabelSelector(selector);
+  let reqs = ownerRequirements.get(selector);
+  if (!reqs) ownerRequirements.set(selector, (reqs = fromLabelSelector(selector)));
+  return reqs;
+}
+
 /** helper.DefaultSelector: the selectors of the Services selecting the pod, plus its ReplicaSet's or StatefulSet's. */
 export function defaultSelector(pod: Pod, store: ObjectStore): Selector {
   const ns = pod.metadata.namespace ?? 'default';
@@ -80,7 +93,11 @@ export function defaultSelector(pod: Pod, store: ObjectStore): Selector {
   const owner = pod.metadata.ownerReferences?.find((r) => r.controller);
   if (owner && owner.apiVersion === 'apps/v1' && (owner.kind === 'ReplicaSet' || owner.kind === 'StatefulSet')) {
     const o = store.get(owner.kind, ns, owner.name);
-    if (o) reqs.push(...fromLabelSelector(o.spec.selector));
+    if (o) {
+      const ownerReqs = requirementsOf(o.spec.selector);
+      if (reqs.length === 0) return ownerReqs;
+      reqs.push(...ownerReqs);
+    }
   }
   return reqs;
 }

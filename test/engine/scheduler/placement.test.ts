@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/engine/cluster.js';
 import type { Pod, ReplicaSet, Taint } from '../../../src/engine/api/types.js';
 import type { Scheduler } from '../../../src/engine/scheduler/index.js';
+import { defaultSelector } from '../../../src/engine/scheduler/topologySpread.js';
 import { cordon, eventsFor, nodeOf, pod, schedulingCluster, WORKERS } from './fixtures.js';
 
 const TAINT = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
@@ -282,6 +283,28 @@ describe('topology spread', () => {
     expect([...perNode.values()].sort()).toEqual([2, 2, 2]);
     const spreadScore = scheduler.verdict('default', 'web-5')!.nodes.flatMap((n) => (n.feasible ? n.scores ?? [] : [])).find((s) => s.plugin === 'PodTopologySpread');
     expect(spreadScore?.skipped).toBe(false);
+  });
+
+  it("the default selector: the selecting Services' labels by key, then the ReplicaSet's selector", () => {
+    const { cluster } = schedulingCluster();
+    const rs = cluster.create<ReplicaSet>({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web' },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web', tier: 'front' } }, spec: { containers: [{ name: 'a', image: 'nginx' }] } } },
+    });
+    const owned = (name: string): Pod => {
+      const p = pod(name, { labels: { app: 'web', tier: 'front' } });
+      return { ...p, metadata: { ...p.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: rs.metadata.uid!, controller: true }] } };
+    };
+    const before = defaultSelector(owned('a'), cluster.store);
+    expect(before).toEqual([{ key: 'app', op: 'In', values: ['web'] }]);
+    cluster.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'front' }, spec: { selector: { tier: 'front' }, ports: [{ port: 80 }] } });
+    cluster.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'other' }, spec: { selector: { tier: 'back' }, ports: [{ port: 80 }] } });
+    expect(defaultSelector(owned('b'), cluster.store)).toEqual([{ key: 'tier', op: 'In', values: ['front'] }, { key: 'app', op: 'In', values: ['web'] }]);
+    // What was given before is unchanged (the ReplicaSet's part is shared by its pods).
+    expect(before).toEqual([{ key: 'app', op: 'In', values: ['web'] }]);
+    expect(defaultSelector(pod('bare', { labels: { app: 'web' } }), cluster.store)).toEqual([]);
   });
 
   it('system default spreading weighs every zone the feasible nodes are in, after a node changes zone too', () => {
