@@ -467,7 +467,8 @@ export class SchedulerCache {
 
   /** Per-node counts of the namespace's pods matching `selector`, kept up to date from now on. */
   counter(namespace: string, selector: Selector): SelectorCounter {
-    // A cycle asks for one selector array several times (hostname and zone spreading): it is the last used then.
+    // A cycle asks for one selector array several times (hostname and zone spreading), and a ReplicaSet's pods
+    // share theirs (scheduled in a row after a scale-up): the same array is the last counter used then.
     if (selector === this.lastSelector && namespace === this.lastCounter?.namespace) return this.lastCounter;
     const key = `${namespace}\x00${selectorKey(selector)}`;
     let c = this.counters.get(key);
