@@ -209,19 +209,15 @@ export class EventRecorder {
     const { namespace, name } = recorded.metadata;
     const ev = this.api.get('Event', namespace, name!);
     if (!ev) {
-      this.forget(recorded);
+      this.recorded.remove(recorded);
       return;
     }
     const expires = Date.parse(ev.lastTimestamp ?? ev.metadata.creationTimestamp!) + EVENT_TTL_MS;
     if (expires <= this.clock.now()) {
       this.api.delete('Event', namespace, name!);
-      this.forget(recorded);
+      this.recorded.remove(recorded);
     } else {
       this.expiries.at(expires, recorded);
     }
   };
-
-  private forget(recorded: Recorded): void {
-    this.recorded.remove(recorded);
-  }
 }

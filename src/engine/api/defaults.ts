@@ -195,7 +195,6 @@ const DEFAULT_TOLERATIONS: readonly Toleration[] = Object.freeze([NOT_READY, UNR
  * The DefaultTolerationSeconds admission plugin: every pod tolerates not-ready and unreachable nodes (NoExecute) for
  * 300 seconds unless it already tolerates them. Returns a new pod.
  */
-
 export function addDefaultTolerations(pod: Pod): Pod {
   const tolerations = [...(pod.spec.tolerations ?? [])];
   const extra = DEFAULT_TOLERATIONS.filter((t) => !tolerates(tolerations, t.key!));

@@ -258,9 +258,11 @@ export const podTopologySpreadScore: ScorePlugin = {
     }
     const weights = constraints.map((k, i) => Math.log((k.topologyKey === HOSTNAME ? feasible.length - ignored.size : topoSize[i]!) + 2));
     const include = inclusion(c);
+    // Hostname constraints count per node; the others read pairCounts, filled below.
     let byId = false;
     const counters = constraints.map((k) => {
-      if (byId || k.topologyKey !== HOSTNAME || !k.selector || k.selector.length === 0) return nodeCounter(c, k);
+      if (k.topologyKey !== HOSTNAME) return undefined;
+      if (byId || !k.selector || k.selector.length === 0) return nodeCounter(c, k);
       byId = true;
       const counts = hostCounts(c, k.selector);
       return (n: NodeInfo) => counts[n.id]!;
