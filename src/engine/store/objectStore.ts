@@ -12,7 +12,8 @@ import { deepFreeze } from './immutable.js';
 export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
 interface KindTable {
-  objects: Map<string, AnyObject>;
+  /** Every object by its flat key, in an entry a later version reuses: an update writes no map. */
+  objects: Map<string, Entry>;
   /** Keys sorted as etcd lists them (namespace, then name); rebuilt lazily after adds and removes. */
   sorted: string[] | null;
   /** Object keys by label: selector lists visit only the objects that can match. */
@@ -22,13 +23,16 @@ interface KindTable {
    * hold instead of building and hashing `namespace/name`. Objects whose namespace or name contains '/' (never valid,
    * but the flat key would conflate them) are left out, and while any is stored lookups use the flat map.
    */
-  byName: Map<string, Map<string, NameEntry>>;
+  byName: Map<string, Map<string, Entry>>;
   slashed: number;
 }
 
-/** An object and its flat key (kept, so a write of a stored name neither rebuilds nor rehashes the key). */
-interface NameEntry {
-  key: string;
+/**
+ * An object and its flat key, shared by both maps: a write of a stored name neither rebuilds nor rehashes the key,
+ * and replaces the object in the entry instead of setting it in two large maps.
+ */
+interface Entry {
+  readonly key: string;
   object: AnyObject;
 }
 
@@ -75,8 +79,7 @@ export class ObjectStore {
   get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {
     const table = this.tables.get(kind);
     if (!table) return undefined;
-    if (table.slashed > 0 || hasSlash(namespace, name)) return table.objects.get(objectKey(namespace, name)) as KindMap[K] | undefined;
-    return table.byName.get(namespace || '')?.get(name)?.object as KindMap[K] | undefined;
+    return this.entry(table, namespace, name)?.object as KindMap[K] | undefined;
   }
 
   count(kind: KindName): number {
@@ -90,11 +93,11 @@ export class ObjectStore {
     if (!table.sorted) table.sorted = [...table.objects.keys()].sort();
     const out: KindMap[K][] = [];
     if (namespace === undefined) {
-      for (const k of table.sorted) out.push(table.objects.get(k) as KindMap[K]);
+      for (const k of table.sorted) out.push(table.objects.get(k)!.object as KindMap[K]);
     } else {
       const prefix = `${namespace}/`;
       let i = lowerBound(table.sorted, prefix);
-      for (; i < table.sorted.length && table.sorted[i]!.startsWith(prefix); i++) out.push(table.objects.get(table.sorted[i]!) as KindMap[K]);
+      for (; i < table.sorted.length && table.sorted[i]!.startsWith(prefix); i++) out.push(table.objects.get(table.sorted[i]!)!.object as KindMap[K]);
     }
     return out;
   }
@@ -111,7 +114,7 @@ export class ObjectStore {
     const keys = keysInOrder(candidates.flatMap((set) => [...set]), namespace);
     const out: KindMap[K][] = [];
     for (const k of keys) {
-      const o = table.objects.get(k)!;
+      const o = table.objects.get(k)!.object;
       if (matches(selector, o.metadata.labels)) out.push(o as KindMap[K]);
     }
     return out;
@@ -141,22 +144,24 @@ export class ObjectStore {
     if (freezeObjects) deepFreeze(object);
     const table = this.table(object.kind as KindName);
     const { namespace, name } = object.metadata;
-    const plain = !hasSlash(namespace, name);
-    let key: string;
-    let previous: AnyObject | undefined;
-    if (plain && table.slashed === 0) {
-      // byName mirrors the flat map exactly here: the previous version and its key without building the key.
-      const entry = table.byName.get(namespace || '')?.get(name!);
-      previous = entry?.object;
-      key = entry ? entry.key : objectKey(namespace, name!);
+    const entry = this.entry(table, namespace, name!);
+    if (entry) {
+      const previous = entry.object;
+      const sameLabels = previous.metadata.labels === object.metadata.labels;
+      this.unindex(previous, table, entry.key, sameLabels);
+      // Only a different namespace and name with the same flat key (one of them holding '/') moves in byName.
+      const renamed = previous.metadata.namespace !== namespace || previous.metadata.name !== name;
+      if (renamed) this.unname(previous, table);
+      entry.object = object;
+      if (renamed) this.name(entry, table);
+      this.index(object, table, entry.key, sameLabels);
     } else {
-      key = objectKey(namespace, name!);
-      previous = table.objects.get(key);
+      const added: Entry = { key: objectKey(namespace, name!), object };
+      table.objects.set(added.key, added);
+      table.sorted = null;
+      this.name(added, table);
+      this.index(object, table, added.key, false);
     }
-    if (previous) this.unindex(previous, table, key, previous.metadata.labels === object.metadata.labels, plain);
-    else table.sorted = null;
-    table.objects.set(key, object);
-    this.index(object, table, key, previous !== undefined && previous.metadata.labels === object.metadata.labels);
     this.emit({ type, object });
   }
 
@@ -164,9 +169,10 @@ export class ObjectStore {
     if (freezeObjects) deepFreeze(finalVersion);
     const table = this.table(object.kind as KindName);
     const key = objectKey(object.metadata.namespace, object.metadata.name!);
-    const previous = table.objects.get(key);
-    if (!previous) return;
-    this.unindex(previous, table, key, false, false);
+    const entry = table.objects.get(key);
+    if (!entry) return;
+    this.unindex(entry.object, table, key, false);
+    this.unname(entry.object, table);
     table.objects.delete(key);
     table.sorted = null;
     this.emit({ type: 'DELETED', object: finalVersion });
@@ -238,17 +244,37 @@ export class ObjectStore {
     return t;
   }
 
+  /** The entry stored under this namespace and name (byName unless an object holding '/' makes it unsafe). */
+  private entry(table: KindTable, namespace: string | undefined, name: string): Entry | undefined {
+    if (table.slashed > 0 || hasSlash(namespace, name)) return table.objects.get(objectKey(namespace, name));
+    return table.byName.get(namespace || '')?.get(name);
+  }
+
+  /** Enters a new entry's object in byName, or counts it as slashed. */
+  private name(entry: Entry, table: KindTable): void {
+    const { namespace, name } = entry.object.metadata;
+    if (hasSlash(namespace, name)) {
+      table.slashed++;
+      return;
+    }
+    let names = table.byName.get(namespace || '');
+    if (!names) table.byName.set(namespace || '', (names = new Map()));
+    names.set(name!, entry);
+  }
+
+  private unname(o: AnyObject, table: KindTable): void {
+    const { namespace, name } = o.metadata;
+    if (hasSlash(namespace, name)) {
+      table.slashed--;
+      return;
+    }
+    const names = table.byName.get(namespace || '');
+    names?.delete(name!);
+    if (names?.size === 0) table.byName.delete(namespace || '');
+  }
+
   /** `sameLabels`: the labels are the object the previous version had (its index entries were kept). */
   private index(o: AnyObject, table: KindTable, key: string, sameLabels: boolean): void {
-    const namespace = o.metadata.namespace;
-    if (hasSlash(namespace, o.metadata.name)) table.slashed++;
-    else {
-      let names = table.byName.get(namespace || '');
-      if (!names) table.byName.set(namespace || '', (names = new Map()));
-      const entry = names.get(o.metadata.name!);
-      if (entry) entry.object = o;
-      else names.set(o.metadata.name!, { key, object: o });
-    }
     if (!sameLabels) table.labels.add(key, o.metadata.labels);
     for (const ref of o.metadata.ownerReferences ?? []) {
       let set = this.byOwner.get(ref.uid);
@@ -262,15 +288,7 @@ export class ObjectStore {
     }
   }
 
-  /** `replacedInPlace`: a version with the same (slash-free) namespace and name takes its place in byName next. */
-  private unindex(o: AnyObject, table: KindTable, key: string, sameLabels: boolean, replacedInPlace: boolean): void {
-    const namespace = o.metadata.namespace;
-    if (hasSlash(namespace, o.metadata.name)) table.slashed--;
-    else if (!replacedInPlace) {
-      const names = table.byName.get(namespace || '');
-      names?.delete(o.metadata.name!);
-      if (names?.size === 0) table.byName.delete(namespace || '');
-    }
+  private unindex(o: AnyObject, table: KindTable, key: string, sameLabels: boolean): void {
     if (!sameLabels) table.labels.delete(key, o.metadata.labels);
     for (const ref of o.metadata.ownerReferences ?? []) {
       const set = this.byOwner.get(ref.uid);
