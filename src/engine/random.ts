@@ -15,15 +15,19 @@ function mix(state: number): number {
 }
 
 export class SeededRandom {
+  /**
+   * mulberry32's state as a signed 32-bit number (the same bits as the unsigned state; mix reads only the bits): a
+   * small integer to V8, where the unsigned half above 2^31 would be a heap number allocated on every draw.
+   */
   private state: number;
 
   constructor(readonly seed: number = 1) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    this.state = (seed >>> 0 || 0x9e3779b9) | 0;
   }
 
   /** mulberry32: a small, fast generator with good enough statistics for simulation. */
   next(): number {
-    return mix((this.state = (this.state + 0x6d2b79f5) >>> 0)) / 4294967296;
+    return mix((this.state = (this.state + 0x6d2b79f5) | 0)) / 4294967296;
   }
 
   int(maxExclusive: number): number {
@@ -50,14 +54,14 @@ export class SeededRandom {
   uuid(): string {
     let s = this.state;
     const c = UUID_CODES;
-    s = (s + 0x6d2b79f5) >>> 0;
+    s = (s + 0x6d2b79f5) | 0;
     const variant = 8 + (mix(s) >>> 30);
     for (let k = 0; k < 36; k++) {
       if (k === 8 || k === 13 || k === 18 || k === 23) c[k] = DASH;
       else if (k === 14) c[k] = HEX_CODES[4]!;
       else if (k === 19) c[k] = HEX_CODES[variant]!;
       else {
-        s = (s + 0x6d2b79f5) >>> 0;
+        s = (s + 0x6d2b79f5) | 0;
         c[k] = HEX_CODES[mix(s) >>> 28]!;
       }
     }

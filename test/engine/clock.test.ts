@@ -58,6 +58,24 @@ describe('SeededRandom', () => {
     expect(c.string(5)).not.toBe(seqA[0]);
   });
 
+  it("draws mulberry32's sequence, for seeds at and above 2^31 too", () => {
+    /** mulberry32 as published (an unsigned state). */
+    const mulberry32 = (seed: number) => {
+      let a = seed >>> 0 || 0x9e3779b9;
+      return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = Math.imul(a ^ (a >>> 15), a | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+    };
+    for (const seed of [0, 1, 7, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, -5]) {
+      const r = new SeededRandom(seed);
+      const reference = mulberry32(seed);
+      for (let i = 0; i < 500; i++) expect(r.next()).toBe(reference());
+    }
+  });
+
   it('draws name suffixes from the Kubernetes alphabet and makes v4 UUIDs', () => {
     const r = new SeededRandom(3);
     for (let i = 0; i < 200; i++) for (const ch of r.string(5)) expect(NAME_ALPHABET).toContain(ch);
