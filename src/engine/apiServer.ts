@@ -129,7 +129,7 @@ export class ApiServer implements ClusterClient {
       }
       meta.name = this.generateName(info, meta.namespace, meta.generateName);
     }
-    if (this.store.get(info.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(info), meta.name);
+    if (!this.store.vacant(info.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(info), meta.name);
 
     let defaulted = withDefaults(obj as AnyObject) as Mutable<AnyObject>;
     const errors = validate(defaulted, undefined, { immutable: true });

@@ -195,7 +195,7 @@ export class KubeletManager implements Controller {
     } else if (w.pod !== pod) {
       w.update(pod);
     }
-    this.flush(w, k);
+    this.flush(w, k, pod);
   }
 
   private add(w: PodWorker, k: NodeKubelet): void {
@@ -216,12 +216,12 @@ export class KubeletManager implements Controller {
     this.configWaiters.get(w.namespace)?.delete(w);
   }
 
-  /** Writes events and status; removes a pod whose deletion finished; lets go of a finished pod. */
-  private flush(w: PodWorker, k: NodeKubelet): void {
-    if (k.isDown()) return;
+  /**
+   * Writes events and status; removes a pod whose deletion finished; lets go of a finished pod. `pod` is the stored
+   * version the worker runs (syncPod just read it, and nothing between writes to the API).
+   */
+  private flush(w: PodWorker, k: NodeKubelet, pod: Pod): void {
     const { api, events } = this.cluster;
-    let pod = this.cluster.store.get('Pod', w.namespace, w.name);
-    if (!pod || pod.metadata.uid !== w.uid) return;
     if (w.events.length > 0) {
       const pending = w.events.splice(0);
       for (const e of pending) events.record(pod, e.type, e.reason, e.message, { component: 'kubelet', host: k.nodeName });

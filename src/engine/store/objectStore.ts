@@ -144,7 +144,10 @@ export class ObjectStore {
     if (freezeObjects) deepFreeze(object);
     const table = this.table(object.kind as KindName);
     const { namespace, name } = object.metadata;
-    const entry = this.entry(table, namespace, name!);
+    const { vacancy } = this;
+    const vacant = type === 'ADDED' && object.kind === vacancy.kind && name === vacancy.name && namespace === vacancy.namespace;
+    vacancy.kind = undefined;
+    const entry = vacant ? undefined : this.entry(table, namespace, name!);
     if (entry) {
       const previous = entry.object;
       const sameLabels = previous.metadata.labels === object.metadata.labels;
@@ -163,6 +166,27 @@ export class ObjectStore {
       this.index(object, table, added.key, false);
     }
     this.emit({ type, object });
+  }
+
+  /**
+   * Where `vacant` last found nothing, until the next put (a removal leaves it vacant): a create looks before it
+   * stores (AlreadyExists comes first), and `put` then need not look again (in the largest table, the Events', every
+   * create's lookups miss).
+   */
+  private readonly vacancy: { kind: string | undefined; namespace: string | undefined; name: string | undefined } = {
+    kind: undefined,
+    namespace: undefined,
+    name: undefined,
+  };
+
+  /** Whether no object of this kind is stored under this namespace and name. */
+  vacant(kind: KindName, namespace: string | undefined, name: string): boolean {
+    const table = this.tables.get(kind);
+    if (table && this.entry(table, namespace, name)) return false;
+    this.vacancy.kind = kind;
+    this.vacancy.namespace = namespace;
+    this.vacancy.name = name;
+    return true;
   }
 
   remove(object: AnyObject, finalVersion: AnyObject): void {

@@ -22,21 +22,33 @@ const NODES = [undefined, 'n1', 'n2'] as const;
 const OWNERS = ['u1', 'u2'] as const;
 
 type Op =
-  | { op: 'put'; pair: number; app: number; node: number; owners: number; keepLabels: boolean; keepOwners: boolean }
-  | { op: 'remove'; pair: number };
+  | { op: 'put'; pair: number; app: number; node: number; owners: number; keepLabels: boolean; keepOwners: boolean; added: boolean }
+  | { op: 'remove'; pair: number }
+  | { op: 'vacant'; pair: number };
 
-const opArb: fc.Arbitrary<Op> = fc.oneof(
+/** A pair's index, or -1: the previous step's pair (so that steps on one name follow each other often). */
+const pairArb = fc.oneof(fc.constant(-1), fc.nat(PAIRS.length - 1));
+
+const stepArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     op: fc.constant('put' as const),
-    pair: fc.nat(PAIRS.length - 1),
+    pair: pairArb,
     app: fc.nat(2),
     node: fc.nat(NODES.length - 1),
     owners: fc.nat(3),
     keepLabels: fc.boolean(),
     keepOwners: fc.boolean(),
+    added: fc.boolean(),
   }),
-  fc.record({ op: fc.constant('remove' as const), pair: fc.nat(PAIRS.length - 1) }),
+  fc.record({ op: fc.constant('remove' as const), pair: pairArb }),
+  fc.record({ op: fc.constant('vacant' as const), pair: pairArb }),
 );
+
+/** Steps with every pair resolved to an index. */
+const opsArb = fc.array(stepArb, { maxLength: 40 }).map((steps) => {
+  let last = 0;
+  return steps.map((step) => ({ ...step, pair: (last = step.pair < 0 ? last : step.pair) }));
+});
 
 function podOf(op: Extract<Op, { op: 'put' }>, previous: AnyObject | undefined, rv: number): AnyObject {
   const labels = op.keepLabels && previous ? previous.metadata.labels : { app: `app${op.app}` };
@@ -58,7 +70,7 @@ const sortedKeys = (objects: readonly AnyObject[]) => objects.map(keyOf).sort();
 describe('ObjectStore', () => {
   it('reads back what a map by namespace/name holds, through every index, across creates, updates and removes', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 40 }), (ops) => {
+      fc.property(opsArb, (ops) => {
         const store = new ObjectStore();
         const model = new Map<string, AnyObject>();
         const seen: WatchEvent[] = [];
@@ -66,13 +78,17 @@ describe('ObjectStore', () => {
         ops.forEach((op, i) => {
           const key = objectKey(...PAIRS[op.pair]!);
           const previous = model.get(key);
-          if (op.op === 'remove') {
+          if (op.op === 'vacant') {
+            expect(store.vacant('Pod', ...PAIRS[op.pair]!)).toBe(!previous);
+          } else if (op.op === 'remove') {
             if (!previous) return;
             store.remove(previous, previous);
             model.delete(key);
           } else {
+            // The type is what watchers are told; the store finds what it replaces either way (ADDED after `vacant`
+            // found nothing there, and nothing was written since, need not look).
             const pod = podOf(op, previous, i + 1);
-            store.put(previous ? 'MODIFIED' : 'ADDED', pod);
+            store.put(op.added ? 'ADDED' : 'MODIFIED', pod);
             model.set(key, pod);
           }
           // After every step: a stale by-name entry shows only once no name holding '/' is stored.
@@ -98,10 +114,52 @@ describe('ObjectStore', () => {
           expect(new Set(store.podsOnNode(node!))).toEqual(new Set(bound));
           expect(store.listPodsOnNode(node!).map(keyOf)).toEqual(sortedKeys(bound));
         }
-        expect(seen.length).toBe(ops.filter((op, i) => op.op === 'put' || wasStored(ops, i)).length);
+        expect(seen.length).toBe(ops.filter((op, i) => op.op === 'put' || (op.op === 'remove' && wasStored(ops, i))).length);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
+  });
+  it("a name holding '/' that takes a plain pair's flat key replaces it by name too", () => {
+    const store = new ObjectStore();
+    const plain = { kind: 'Pod', metadata: { namespace: 'a', name: 'b' }, spec: {} } as unknown as AnyObject;
+    const slashed = { kind: 'Pod', metadata: { name: 'a/b' }, spec: {} } as unknown as AnyObject;
+    store.put('ADDED', plain);
+    store.put('MODIFIED', slashed);
+    expect(store.get('Pod', 'a', 'b')).toBe(slashed);
+    store.remove(slashed, slashed);
+    expect(store.get('Pod', 'a', 'b')).toBeUndefined();
+    expect(store.list('Pod')).toEqual([]);
+  });
+});
+
+describe('ObjectStore.vacant', () => {
+  const pod = (namespace: string, name: string, rv: string, owner: string) =>
+    ({ kind: 'Pod', metadata: { namespace, name, resourceVersion: rv, ownerReferences: [{ uid: owner }] }, spec: {} }) as unknown as AnyObject;
+
+  it('says whether a name is free, and a put after it replaces what another write stored there since', () => {
+    const store = new ObjectStore();
+    expect(store.vacant('Pod', 'a', 'b')).toBe(true);
+    store.put('ADDED', pod('a', 'b', '1', 'u1'));
+    expect(store.vacant('Pod', 'a', 'b')).toBe(false);
+    // Stored after the vacancy was seen: a later ADDED for the name finds and replaces it.
+    store.put('ADDED', pod('a', 'b', '2', 'u2'));
+    expect(store.dependents('u1')).toEqual([]);
+    expect(store.count('Pod')).toBe(1);
+  });
+
+  it('is about one kind, namespace and name: a put of another replaces what is stored under it', () => {
+    const store = new ObjectStore();
+    store.put('ADDED', pod('a', 'c', '1', 'u1'));
+    store.put('ADDED', pod('d', 'b', '2', 'u2'));
+    for (const [namespace, name, owner] of [['a', 'c', 'u1'], ['d', 'b', 'u2']] as const) {
+      expect(store.vacant('Pod', 'a', 'b')).toBe(true);
+      store.put('ADDED', pod(namespace, name, '3', `${owner}-again`));
+      expect(store.dependents(owner)).toEqual([]);
+    }
+    expect(store.vacant('Service', 'a', 'c')).toBe(true);
+    store.put('ADDED', pod('a', 'c', '4', 'u3'));
+    expect(store.dependents('u1-again')).toEqual([]);
+    expect(store.count('Pod')).toBe(2);
   });
 });
 
@@ -112,7 +170,7 @@ function wasStored(ops: readonly Op[], i: number): boolean {
     const op = ops[j]!;
     const key = objectKey(...PAIRS[op.pair]!);
     if (op.op === 'put') keys.add(key);
-    else keys.delete(key);
+    else if (op.op === 'remove') keys.delete(key);
   }
   return keys.has(objectKey(...PAIRS[ops[i]!.pair]!));
 }
