@@ -64,6 +64,16 @@ export class ObjectStore {
   private byKind = new Map<KindName, Listener[]>();
   private readonly log: { rv: number; event: WatchEvent }[] = [];
   private rv = 0;
+  /**
+   * Where `vacant` last found nothing, until the next put (a removal leaves it vacant): a create looks before it
+   * stores (AlreadyExists comes first), and `put` then need not look again (in the largest table, the Events', every
+   * create's lookups miss).
+   */
+  private readonly vacancy: { kind: string | undefined; namespace: string | undefined; name: string | undefined } = {
+    kind: undefined,
+    namespace: undefined,
+    name: undefined,
+  };
 
   constructor(private readonly logLimit = 10_000) {}
 
@@ -167,17 +177,6 @@ export class ObjectStore {
     }
     this.emit({ type, object });
   }
-
-  /**
-   * Where `vacant` last found nothing, until the next put (a removal leaves it vacant): a create looks before it
-   * stores (AlreadyExists comes first), and `put` then need not look again (in the largest table, the Events', every
-   * create's lookups miss).
-   */
-  private readonly vacancy: { kind: string | undefined; namespace: string | undefined; name: string | undefined } = {
-    kind: undefined,
-    namespace: undefined,
-    name: undefined,
-  };
 
   /** Whether no object of this kind is stored under this namespace and name. */
   vacant(kind: KindName, namespace: string | undefined, name: string): boolean {
