@@ -42,6 +42,37 @@ describe('VirtualClock', () => {
     expect(fired).toBe(false);
   });
 
+  it('fires any timers, however many and however set, cancelled ones aside, by time and then the order set', () => {
+    // Batches of timers (thousands: past the heap's first growth), some cancelled, some set by timers as they fire,
+    // the clock advanced in uneven steps: what fires is every live timer, sorted by due time, ties in order set.
+    const batch = fc.array(fc.record({ delay: fc.integer({ min: 0, max: 50 }), cancel: fc.boolean(), spawn: fc.nat(2) }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(fc.array(batch, { minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 10 }), (batches, steps) => {
+        const clock = new VirtualClock(0);
+        const fired: number[] = [];
+        const expected: { at: number; id: number }[] = [];
+        let next = 0;
+        const set = (delay: number, cancel: boolean, spawn: number): void => {
+          const id = next++;
+          const at = clock.now() + delay;
+          const handle = clock.after(delay, () => {
+            fired.push(id);
+            if (spawn > 0 && next < 5_000) set((id * 7) % 13, id % 5 === 0, spawn - 1);
+          });
+          if (cancel) clock.cancel(handle);
+          else expected.push({ at, id });
+        };
+        for (const b of batches) for (let copy = 0; copy < 20; copy++) for (const t of b) set(t.delay, t.cancel, t.spawn);
+        for (const step of steps) clock.advance(step);
+        clock.advance(10_000);
+        expected.sort((a, b) => a.at - b.at || a.id - b.id);
+        expect(fired).toEqual(expected.map((t) => t.id));
+        expect(clock.nextAt()).toBeUndefined();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('starts at a fixed epoch and formats RFC 3339 with whole seconds', () => {
     expect(new VirtualClock().nowRfc3339()).toBe('2025-01-01T00:00:00Z');
     expect(toRfc3339(DEFAULT_START + 1999)).toBe('2025-01-01T00:00:01Z');
