@@ -46,7 +46,7 @@ export const parseTimestamp = (text: string): number => parsed.get(text, Date.pa
  * Keys are unique, so the order timers come out in does not depend on the layout.
  */
 class TimerHeap {
-  private timers: Timer[] = [];
+  private readonly timers: Timer[] = [];
   private keys = new Float64Array(2 * 1024);
 
   get length(): number {
