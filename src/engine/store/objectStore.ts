@@ -164,15 +164,15 @@ export class ObjectStore {
       this.unindex(previous, table, entry.key, sameLabels);
       // Only a different namespace and name with the same flat key (one of them holding '/') moves in byName.
       const renamed = previous.metadata.namespace !== namespace || previous.metadata.name !== name;
-      if (renamed) this.unname(previous, table);
+      if (renamed) this.removeByName(previous, table);
       entry.object = object;
-      if (renamed) this.name(entry, table);
+      if (renamed) this.addByName(entry, table);
       this.index(object, table, entry.key, sameLabels);
     } else {
       const added: Entry = { key: objectKey(namespace, name!), object };
       table.objects.set(added.key, added);
       table.sorted = null;
-      this.name(added, table);
+      this.addByName(added, table);
       this.index(object, table, added.key, false);
     }
     this.emit({ type, object });
@@ -195,7 +195,7 @@ export class ObjectStore {
     const entry = table.objects.get(key);
     if (!entry) return;
     this.unindex(entry.object, table, key, false);
-    this.unname(entry.object, table);
+    this.removeByName(entry.object, table);
     table.objects.delete(key);
     table.sorted = null;
     this.emit({ type: 'DELETED', object: finalVersion });
@@ -274,7 +274,7 @@ export class ObjectStore {
   }
 
   /** Enters a new entry's object in byName, or counts it as slashed. */
-  private name(entry: Entry, table: KindTable): void {
+  private addByName(entry: Entry, table: KindTable): void {
     const { namespace, name } = entry.object.metadata;
     if (hasSlash(namespace, name)) {
       table.slashed++;
@@ -285,7 +285,8 @@ export class ObjectStore {
     names.set(name!, entry);
   }
 
-  private unname(o: AnyObject, table: KindTable): void {
+  /** Takes a stored object out of byName, or uncounts it as slashed. */
+  private removeByName(o: AnyObject, table: KindTable): void {
     const { namespace, name } = o.metadata;
     if (hasSlash(namespace, name)) {
       table.slashed--;
