@@ -59,6 +59,19 @@ describe('metadata', () => {
   ] as [string, AnyObject, string[]][])('%s', (_name, obj, want) => {
     expect(messages(obj)).toEqual(want);
   });
+
+  it('judges a label key the same however often it is seen, valid or not', () => {
+    const withKey = (key: string) => deployment((d) => { d.metadata.labels = { [key]: 'x' }; });
+    for (let i = 0; i < 3; i++) {
+      expect(messages(withKey('example.com/app'))).toEqual([]);
+      expect(messages(withKey('bad key'))).toEqual([`metadata.labels: Invalid value: "bad key": ${NAME_PART_MSG}`]);
+      expect(messages(withKey('Example.com/app'))).toEqual([`metadata.labels: Invalid value: "Example.com/app": prefix part ${SUBDOMAIN_MSG}`]);
+    }
+    // Past the names it keeps, it starts again: still the same judgements.
+    for (let i = 0; i < 5_000; i++) expect(messages(withKey(`k${i}`))).toEqual([]);
+    expect(messages(withKey('bad key'))).toEqual([`metadata.labels: Invalid value: "bad key": ${NAME_PART_MSG}`]);
+    expect(messages(withKey('example.com/app'))).toEqual([]);
+  });
 });
 
 describe('Deployment', () => {
