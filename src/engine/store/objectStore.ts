@@ -12,33 +12,47 @@ import { deepFreeze } from './immutable.js';
 export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
 interface KindTable {
-  /** Every object by its flat key, in an entry a later version reuses: an update writes no map. */
-  objects: Map<string, Entry>;
-  /** Keys sorted as etcd lists them (namespace, then name); rebuilt lazily after adds and removes. */
-  sorted: string[] | null;
-  /** Object keys by label: selector lists visit only the objects that can match. */
-  labels: LabelIndex<string>;
   /**
-   * The same objects by namespace ('' when cluster-scoped), then name: a lookup hashes two strings the objects already
-   * hold instead of building and hashing `namespace/name`. Objects whose namespace or name contains '/' (never valid,
-   * but the flat key would conflate them) are left out, and while any is stored lookups use the flat map.
+   * Objects by namespace ('' when cluster-scoped), then name, each in an entry a later version reuses: a lookup
+   * hashes two strings the object already holds, and an update writes no map.
    */
   byName: Map<string, Map<string, Entry>>;
-  slashed: number;
+  size: number;
+  /** Every entry in etcd's order (namespace, then name), and where each namespace's run starts; rebuilt lazily. */
+  sorted: SortedEntries | null;
+  /** Entries by label: selector lists visit only the objects that can match. */
+  labels: LabelIndex<Entry>;
 }
 
-/**
- * An object and its flat key, shared by both maps: a write of a stored name neither rebuilds nor rehashes the key,
- * and replaces the object in the entry instead of setting it in two large maps.
- */
+/** A stored object, replaced in place by each later version: the indexes hold the entry, not the version. */
 interface Entry {
-  readonly key: string;
   object: AnyObject;
 }
 
-/** Whether `objectKey` could conflate this namespace and name with another pair (or they are not plain strings). */
-const hasSlash = (namespace: unknown, name: unknown): boolean =>
-  typeof name !== 'string' || name.includes('/') || (typeof namespace === 'string' ? namespace.includes('/') : !!namespace);
+interface SortedEntries {
+  entries: Entry[];
+  /** Each namespace's first index in `entries` and its count. */
+  runs: Map<string, { from: number; count: number }>;
+}
+
+/**
+ * etcd lists by key, `namespace/name`: by namespace (a namespace and '/', so 'a-b' comes before 'a'), then by name.
+ * Namespaces and names cannot hold '/', so comparing the parts orders as the keys would.
+ */
+const namespaceOrder = (a: string, b: string): number => {
+  const x = `${a}/`;
+  const y = `${b}/`;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+const entryOrder = (a: Entry, b: Entry): number => {
+  const na = a.object.metadata.namespace || '';
+  const nb = b.object.metadata.namespace || '';
+  if (na !== nb) return namespaceOrder(na, nb);
+  const x = a.object.metadata.name!;
+  const y = b.object.metadata.name!;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 interface Listener {
   kinds: ReadonlySet<KindName> | null;
@@ -58,7 +72,8 @@ export class ResourceVersionTooOld extends Error {
 export class ObjectStore {
   private readonly tables = new Map<KindName, KindTable>();
   private readonly byOwner = new Map<string, Set<AnyObject>>();
-  private readonly podsByNode = new Map<string, Map<string, AnyObject>>();
+  /** Pods by node, each node's in the order they were last written. */
+  private readonly podsByNode = new Map<string, Set<Entry>>();
   private readonly listeners = new Set<Listener>();
   /** Per kind, the listeners that want it, in the order they started watching; rebuilt when listeners change. */
   private byKind = new Map<KindName, Listener[]>();
@@ -93,22 +108,24 @@ export class ObjectStore {
   }
 
   count(kind: KindName): number {
-    return this.tables.get(kind)?.objects.size ?? 0;
+    return this.tables.get(kind)?.size ?? 0;
   }
 
   /** Every object of a kind, optionally in one namespace, in etcd's order. */
   list<K extends KindName>(kind: K, namespace?: string): KindMap[K][] {
     const table = this.tables.get(kind);
     if (!table) return [];
-    if (!table.sorted) table.sorted = [...table.objects.keys()].sort();
-    const out: KindMap[K][] = [];
-    if (namespace === undefined) {
-      for (const k of table.sorted) out.push(table.objects.get(k)!.object as KindMap[K]);
-    } else {
-      const prefix = `${namespace}/`;
-      let i = lowerBound(table.sorted, prefix);
-      for (; i < table.sorted.length && table.sorted[i]!.startsWith(prefix); i++) out.push(table.objects.get(table.sorted[i]!)!.object as KindMap[K]);
+    const sorted = (table.sorted ??= sortEntries(table.byName));
+    let from = 0;
+    let count = sorted.entries.length;
+    if (namespace !== undefined) {
+      // As a key prefix `namespace/`: '' names no namespace (cluster-scoped objects have none).
+      const run = namespace === '' ? undefined : sorted.runs.get(namespace);
+      if (!run) return [];
+      ({ from, count } = run);
     }
+    const out = new Array<KindMap[K]>(count);
+    for (let i = 0; i < count; i++) out[i] = sorted.entries[from + i]!.object as KindMap[K];
     return out;
   }
 
@@ -121,11 +138,9 @@ export class ObjectStore {
     if (!table) return [];
     const candidates = table.labels.candidates(selector);
     if (!candidates) return this.list(kind, namespace).filter((o) => matches(selector, o.metadata.labels));
-    const keys = keysInOrder(candidates.flatMap((set) => [...set]), namespace);
     const out: KindMap[K][] = [];
-    for (const k of keys) {
-      const o = table.objects.get(k)!.object;
-      if (matches(selector, o.metadata.labels)) out.push(o as KindMap[K]);
+    for (const e of inOrder(candidates.flatMap((set) => [...set]), namespace)) {
+      if (matches(selector, e.object.metadata.labels)) out.push(e.object as KindMap[K]);
     }
     return out;
   }
@@ -136,14 +151,14 @@ export class ObjectStore {
   }
 
   podsOnNode(nodeName: string): KindMap['Pod'][] {
-    return [...(this.podsByNode.get(nodeName)?.values() ?? [])] as KindMap['Pod'][];
+    return [...(this.podsByNode.get(nodeName) ?? [])].map((e) => e.object) as KindMap['Pod'][];
   }
 
   /** The pods bound to a node, in `list`'s order (namespace/name), optionally of one namespace. */
   listPodsOnNode(nodeName: string, namespace?: string): KindMap['Pod'][] {
     const pods = this.podsByNode.get(nodeName);
     if (!pods) return [];
-    return keysInOrder([...pods.keys()], namespace).map((k) => pods.get(k)!) as KindMap['Pod'][];
+    return inOrder([...pods], namespace).map((e) => e.object) as KindMap['Pod'][];
   }
 
   /**
@@ -161,19 +176,17 @@ export class ObjectStore {
     if (entry) {
       const previous = entry.object;
       const sameLabels = previous.metadata.labels === object.metadata.labels;
-      this.unindex(previous, table, entry.key, sameLabels);
-      // Only a different namespace and name with the same flat key (one of them holding '/') moves in byName.
-      const renamed = previous.metadata.namespace !== namespace || previous.metadata.name !== name;
-      if (renamed) this.removeByName(previous, table);
+      this.unindex(previous, table, entry, sameLabels);
       entry.object = object;
-      if (renamed) this.addByName(entry, table);
-      this.index(object, table, entry.key, sameLabels);
+      this.index(object, table, entry, sameLabels);
     } else {
-      const added: Entry = { key: objectKey(namespace, name!), object };
-      table.objects.set(added.key, added);
+      const added: Entry = { object };
+      let names = table.byName.get(namespace || '');
+      if (!names) table.byName.set(namespace || '', (names = new Map()));
+      names.set(name!, added);
+      table.size++;
       table.sorted = null;
-      this.addByName(added, table);
-      this.index(object, table, added.key, false);
+      this.index(object, table, added, false);
     }
     this.emit({ type, object });
   }
@@ -191,12 +204,14 @@ export class ObjectStore {
   remove(object: AnyObject, finalVersion: AnyObject): void {
     if (freezeObjects) deepFreeze(finalVersion);
     const table = this.table(object.kind as KindName);
-    const key = objectKey(object.metadata.namespace, object.metadata.name!);
-    const entry = table.objects.get(key);
+    const namespace = object.metadata.namespace || '';
+    const names = table.byName.get(namespace);
+    const entry = names?.get(object.metadata.name!);
     if (!entry) return;
-    this.unindex(entry.object, table, key, false);
-    this.removeByName(entry.object, table);
-    table.objects.delete(key);
+    this.unindex(entry.object, table, entry, false);
+    names!.delete(object.metadata.name!);
+    if (names!.size === 0) table.byName.delete(namespace);
+    table.size--;
     table.sorted = null;
     this.emit({ type: 'DELETED', object: finalVersion });
   }
@@ -263,88 +278,63 @@ export class ObjectStore {
 
   private table(kind: KindName): KindTable {
     let t = this.tables.get(kind);
-    if (!t) this.tables.set(kind, (t = { objects: new Map(), sorted: null, labels: new LabelIndex(), byName: new Map(), slashed: 0 }));
+    if (!t) this.tables.set(kind, (t = { byName: new Map(), size: 0, sorted: null, labels: new LabelIndex() }));
     return t;
   }
 
-  /** The entry stored under this namespace and name (byName unless an object holding '/' makes it unsafe). */
   private entry(table: KindTable, namespace: string | undefined, name: string): Entry | undefined {
-    if (table.slashed > 0 || hasSlash(namespace, name)) return table.objects.get(objectKey(namespace, name));
     return table.byName.get(namespace || '')?.get(name);
   }
 
-  /** Enters a new entry's object in byName, or counts it as slashed. */
-  private addByName(entry: Entry, table: KindTable): void {
-    const { namespace, name } = entry.object.metadata;
-    if (hasSlash(namespace, name)) {
-      table.slashed++;
-      return;
-    }
-    let names = table.byName.get(namespace || '');
-    if (!names) table.byName.set(namespace || '', (names = new Map()));
-    names.set(name!, entry);
-  }
-
-  /** Takes a stored object out of byName, or uncounts it as slashed. */
-  private removeByName(o: AnyObject, table: KindTable): void {
-    const { namespace, name } = o.metadata;
-    if (hasSlash(namespace, name)) {
-      table.slashed--;
-      return;
-    }
-    const names = table.byName.get(namespace || '');
-    names?.delete(name!);
-    if (names?.size === 0) table.byName.delete(namespace || '');
-  }
-
   /** `sameLabels`: the labels are the object the previous version had (its index entries were kept). */
-  private index(o: AnyObject, table: KindTable, key: string, sameLabels: boolean): void {
-    if (!sameLabels) table.labels.add(key, o.metadata.labels);
+  private index(o: AnyObject, table: KindTable, entry: Entry, sameLabels: boolean): void {
+    if (!sameLabels) table.labels.add(entry, o.metadata.labels);
     for (const ref of o.metadata.ownerReferences ?? []) {
       let set = this.byOwner.get(ref.uid);
       if (!set) this.byOwner.set(ref.uid, (set = new Set()));
       set.add(o);
     }
     if (o.kind === 'Pod' && o.spec.nodeName) {
-      let m = this.podsByNode.get(o.spec.nodeName);
-      if (!m) this.podsByNode.set(o.spec.nodeName, (m = new Map()));
-      m.set(key, o);
+      let pods = this.podsByNode.get(o.spec.nodeName);
+      if (!pods) this.podsByNode.set(o.spec.nodeName, (pods = new Set()));
+      pods.add(entry);
     }
   }
 
-  private unindex(o: AnyObject, table: KindTable, key: string, sameLabels: boolean): void {
-    if (!sameLabels) table.labels.delete(key, o.metadata.labels);
+  private unindex(o: AnyObject, table: KindTable, entry: Entry, sameLabels: boolean): void {
+    if (!sameLabels) table.labels.delete(entry, o.metadata.labels);
     for (const ref of o.metadata.ownerReferences ?? []) {
       const set = this.byOwner.get(ref.uid);
       set?.delete(o);
       if (set?.size === 0) this.byOwner.delete(ref.uid);
     }
     if (o.kind === 'Pod' && o.spec.nodeName) {
-      const m = this.podsByNode.get(o.spec.nodeName);
-      m?.delete(key);
-      if (m?.size === 0) this.podsByNode.delete(o.spec.nodeName);
+      const pods = this.podsByNode.get(o.spec.nodeName);
+      pods?.delete(entry);
+      if (pods?.size === 0) this.podsByNode.delete(o.spec.nodeName);
     }
   }
 }
 
-/** Object keys of one namespace (every key when undefined), in etcd's order. */
-function keysInOrder(keys: string[], namespace: string | undefined): string[] {
-  const prefix = namespace === undefined ? undefined : `${namespace}/`;
-  return (prefix === undefined ? keys : keys.filter((k) => k.startsWith(prefix))).sort();
+/** Every entry in etcd's order: the namespaces in order, each one's names sorted (native string sorts). */
+function sortEntries(byName: ReadonlyMap<string, ReadonlyMap<string, Entry>>): SortedEntries {
+  const entries: Entry[] = [];
+  const runs = new Map<string, { from: number; count: number }>();
+  for (const namespace of [...byName.keys()].sort(namespaceOrder)) {
+    const names = byName.get(namespace)!;
+    runs.set(namespace, { from: entries.length, count: names.size });
+    for (const name of [...names.keys()].sort()) entries.push(names.get(name)!);
+  }
+  return { entries, runs };
+}
+
+/** Entries of one namespace (every entry when undefined), in etcd's order. */
+function inOrder(entries: Entry[], namespace: string | undefined): Entry[] {
+  if (namespace === '') return [];
+  return (namespace === undefined ? entries : entries.filter((e) => e.object.metadata.namespace === namespace)).sort(entryOrder);
 }
 
 function wants(l: Listener, e: WatchEvent): boolean {
   if (l.kinds && !l.kinds.has(e.object.kind as KindName)) return false;
   return l.namespace === undefined || e.object.metadata.namespace === l.namespace;
-}
-
-function lowerBound(sorted: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyObject } from '../../../src/engine/api/types.js';
 import type { WatchEvent } from '../../../src/engine/client.js';
-import { ObjectStore, objectKey } from '../../../src/engine/store/objectStore.js';
+import { ObjectStore } from '../../../src/engine/store/objectStore.js';
 
 /**
- * The raw store against a model that is one map by `namespace/name`: whatever the store indexes (by name, label,
+ * The raw store against a model that is one map by (namespace, name): whatever the store indexes (by name, label,
  * owner, node), every read must say what scanning the model says. Names holding '/' are invalid at the API but the
- * raw store takes them; each shares a flat key with another pair ('a' + 'b/c' and 'a/b' + 'c',
- * 'a' + 'b' and none + 'a/b'), and the later replaces the earlier, as the model does.
+ * raw store takes them, each pair its own object, even where `namespace/name` would be the same text ('a' + 'b/c'
+ * and 'a/b' + 'c', 'a' + 'b' and none + 'a/b').
  */
 const PAIRS: readonly (readonly [string | undefined, string])[] = [
   ...[undefined, 'a', 'd'].flatMap((ns) => ['b', 'c', 'x'].map((name) => [ns, name] as const)),
@@ -64,8 +64,19 @@ function podOf(op: Extract<Op, { op: 'put' }>, previous: AnyObject | undefined, 
   } as unknown as AnyObject;
 }
 
-const keyOf = (o: AnyObject) => objectKey(o.metadata.namespace, o.metadata.name!);
-const sortedKeys = (objects: readonly AnyObject[]) => objects.map(keyOf).sort();
+/** The model's key: the pair itself. */
+const pairKey = (namespace: string | undefined, name: string) => JSON.stringify([namespace ?? '', name]);
+const keyOf = (o: AnyObject) => pairKey(o.metadata.namespace, o.metadata.name!);
+/** etcd's order: by namespace and '/' (so 'a-b' before 'a'), then by name. */
+const sortedKeys = (objects: readonly AnyObject[]) =>
+  [...objects]
+    .sort((a, b) => {
+      const x = `${a.metadata.namespace ?? ''}/`;
+      const y = `${b.metadata.namespace ?? ''}/`;
+      if (x !== y) return x < y ? -1 : 1;
+      return a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0;
+    })
+    .map(keyOf);
 
 describe('ObjectStore', () => {
   it('reads back what a map by namespace/name holds, through every index, across creates, updates and removes', () => {
@@ -76,7 +87,7 @@ describe('ObjectStore', () => {
         const seen: WatchEvent[] = [];
         store.watch({}, (e) => seen.push(e));
         ops.forEach((op, i) => {
-          const key = objectKey(...PAIRS[op.pair]!);
+          const key = pairKey(...PAIRS[op.pair]!);
           const previous = model.get(key);
           if (op.op === 'vacant') {
             expect(store.vacant('Pod', ...PAIRS[op.pair]!)).toBe(!previous);
@@ -91,12 +102,12 @@ describe('ObjectStore', () => {
             store.put(op.added ? 'ADDED' : 'MODIFIED', pod);
             model.set(key, pod);
           }
-          // After every step: a stale by-name entry shows only once no name holding '/' is stored.
-          for (const [ns, name] of PAIRS) expect(store.get('Pod', ns, name)).toBe(model.get(objectKey(ns, name)));
+          // After every step: an object left behind, or found under another pair, shows at once.
+          for (const [ns, name] of PAIRS) expect(store.get('Pod', ns, name)).toBe(model.get(pairKey(ns, name)));
         });
         const all = [...model.values()];
         for (const ns of NAMESPACES) {
-          const inNs = ns === undefined ? all : all.filter((o) => keyOf(o).startsWith(`${ns}/`));
+          const inNs = ns === undefined ? all : all.filter((o) => o.metadata.namespace === ns);
           expect(store.list('Pod', ns).map(keyOf)).toEqual(sortedKeys(inNs));
         }
         expect(store.count('Pod')).toBe(model.size);
@@ -119,16 +130,33 @@ describe('ObjectStore', () => {
       { numRuns: 500 },
     );
   });
-  it("a name holding '/' that takes a plain pair's flat key replaces it by name too", () => {
+  it("keeps a name holding '/' apart from the pair whose namespace/name reads the same", () => {
     const store = new ObjectStore();
     const plain = { kind: 'Pod', metadata: { namespace: 'a', name: 'b' }, spec: {} } as unknown as AnyObject;
     const slashed = { kind: 'Pod', metadata: { name: 'a/b' }, spec: {} } as unknown as AnyObject;
     store.put('ADDED', plain);
-    store.put('MODIFIED', slashed);
-    expect(store.get('Pod', 'a', 'b')).toBe(slashed);
+    store.put('ADDED', slashed);
+    expect(store.get('Pod', 'a', 'b')).toBe(plain);
+    expect(store.get('Pod', undefined, 'a/b')).toBe(slashed);
+    expect(store.count('Pod')).toBe(2);
     store.remove(slashed, slashed);
-    expect(store.get('Pod', 'a', 'b')).toBeUndefined();
-    expect(store.list('Pod')).toEqual([]);
+    expect(store.get('Pod', 'a', 'b')).toBe(plain);
+    expect(store.list('Pod')).toEqual([plain]);
+  });
+
+  it('lists a namespace and its neighbours in etcd order (a-b/ before a/), and nothing for the empty namespace', () => {
+    const store = new ObjectStore();
+    const pod = (namespace: string, name: string) =>
+      ({ kind: 'Pod', metadata: { namespace, name, labels: { app: 'web' } }, spec: { nodeName: 'n1' } }) as unknown as AnyObject;
+    for (const [ns, name] of [['a', 'y'], ['a-b', 'x'], ['a', 'x'], ['a.b', 'z'], ['b', 'a']] as const) store.put('ADDED', pod(ns, name));
+    const keys = (objects: AnyObject[]) => objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    const etcdOrder = ['a-b/x', 'a.b/z', 'a/x', 'a/y', 'b/a'];
+    expect(keys(store.list('Pod'))).toEqual(etcdOrder);
+    expect(keys(store.select('Pod', undefined, [{ key: 'app', op: 'In', values: ['web'] }]))).toEqual(etcdOrder);
+    expect(keys(store.listPodsOnNode('n1'))).toEqual(etcdOrder);
+    expect(store.list('Pod', 'a').map((o) => o.metadata.name)).toEqual(['x', 'y']);
+    expect(store.list('Pod', '')).toEqual([]);
+    expect(store.list('Pod', 'c')).toEqual([]);
   });
 });
 
@@ -168,9 +196,9 @@ function wasStored(ops: readonly Op[], i: number): boolean {
   const keys = new Set<string>();
   for (let j = 0; j < i; j++) {
     const op = ops[j]!;
-    const key = objectKey(...PAIRS[op.pair]!);
+    const key = pairKey(...PAIRS[op.pair]!);
     if (op.op === 'put') keys.add(key);
     else if (op.op === 'remove') keys.delete(key);
   }
-  return keys.has(objectKey(...PAIRS[ops[i]!.pair]!));
+  return keys.has(pairKey(...PAIRS[ops[i]!.pair]!));
 }
