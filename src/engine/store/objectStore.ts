@@ -9,6 +9,7 @@ import { LabelIndex } from '../labelIndex.js';
 import { matches, type Selector } from '../selectors.js';
 import { deepFreeze } from './immutable.js';
 
+/** `namespace/name` (the name alone when cluster-scoped), as etcd keys objects: controllers key their own maps so. */
 export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
 interface KindTable {
