@@ -40,19 +40,14 @@ interface SortedEntries {
  * etcd lists by key, `namespace/name`: by namespace (a namespace and '/', so 'a-b' comes before 'a'), then by name.
  * Namespaces and names cannot hold '/', so comparing the parts orders as the keys would.
  */
-const namespaceOrder = (a: string, b: string): number => {
-  const x = `${a}/`;
-  const y = `${b}/`;
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+const textOrder = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+const namespaceOrder = (a: string, b: string): number => textOrder(`${a}/`, `${b}/`);
 
 const entryOrder = (a: Entry, b: Entry): number => {
   const na = a.object.metadata.namespace || '';
   const nb = b.object.metadata.namespace || '';
-  if (na !== nb) return namespaceOrder(na, nb);
-  const x = a.object.metadata.name!;
-  const y = b.object.metadata.name!;
-  return x < y ? -1 : x > y ? 1 : 0;
+  return na !== nb ? namespaceOrder(na, nb) : textOrder(a.object.metadata.name!, b.object.metadata.name!);
 };
 
 interface Listener {
@@ -85,7 +80,7 @@ export class ObjectStore {
    * stores (AlreadyExists comes first), and `put` then need not look again (in the largest table, the Events', every
    * create's lookups miss).
    */
-  private readonly vacancy: { kind: string | undefined; namespace: string | undefined; name: string | undefined } = {
+  private readonly vacancy: { kind: KindName | undefined; namespace: string | undefined; name: string | undefined } = {
     kind: undefined,
     namespace: undefined,
     name: undefined,
