@@ -7,7 +7,7 @@ import { kindInfo } from './api/kinds.js';
 import type { Event } from './api/types.js';
 import type { ApiServer } from './apiServer.js';
 import { BoundedMemo } from './boundedMemo.js';
-import type { TimerQueue, VirtualClock } from './clock.js';
+import { parseTimestamp, type TimerQueue, type VirtualClock } from './clock.js';
 
 export const EVENT_TTL_MS = 60 * 60 * 1000;
 
@@ -16,6 +16,8 @@ export type EventType = 'Normal' | 'Warning';
 export interface EventSource {
   component: string;
   host?: string;
+  /** Recorded through events.k8s.io/v1, as kube-scheduler does: repeats are counted, never combined or held back. */
+  eventsApi?: boolean;
 }
 
 /**
@@ -37,6 +39,19 @@ export class SharedMessages {
     return this.memo.get(key, this.make);
   }
 }
+
+/**
+ * client-go's EventCorrelator (tools/record/events_cache.go), which the kubelet and the controllers record through.
+ * Ten distinct messages of one reason about one object, each within ten minutes of the last, and the tenth and
+ * later go into one Event, "(combined from similar events): <latest message>", counted. And a source writes at most
+ * 25 Events (creates or counts) about an object at once, then one every five minutes: the ones between are not
+ * written, but a repeat written later counts them.
+ */
+export const AGGREGATE_MAX_EVENTS = 10;
+export const AGGREGATE_INTERVAL_MS = 10 * 60 * 1000;
+export const SPAM_BURST = 25;
+export const SPAM_REFILL_MS = 5 * 60 * 1000;
+export const COMBINED_PREFIX = '(combined from similar events): ';
 
 /**
  * What makes two events the same (client-go's event key): source, involved object, type, reason, message. The Event
@@ -61,48 +76,154 @@ const recordedKey = (r: Recorded): string =>
 /** Past this many, what was recorded about an object is filed by message (a ReplicaSet's "Created pod: x", one per pod). */
 const LIST_LIMIT = 16;
 
-/**
- * What was recorded, per involved object (involvedKey): a list while short (a pod's five), by message once longer,
- * so that recording about an object with thousands of Events does not walk them all.
- */
-class RecordedEvents {
-  private readonly about = new Map<string, Recorded[] | Map<string | undefined, Recorded[]>>();
+/** The aggregator's record of one source's events of one type and reason about one object, once their messages differ. */
+interface Group {
+  readonly component: string;
+  readonly host: string;
+  readonly type: string;
+  readonly reason: string;
+  /** When one last happened, written or not: ten minutes on, its messages are forgotten. */
+  lastAt: number;
+  /** The distinct messages since then with Events of their own, at most nine (client-go drops an arbitrary one; here the newest). */
+  readonly messages: string[];
+  combined: Recorded | undefined;
+}
 
-  find(key: string, message: string, same: (r: Recorded) => boolean): Recorded | undefined {
-    const a = this.about.get(key);
-    return a === undefined ? undefined : Array.isArray(a) ? a.find(same) : a.get(message)?.find(same);
+/** A source's token bucket for one object (the spam filter), in milliseconds of refill: a write costs SPAM_REFILL_MS. */
+class Bucket {
+  private credit = SPAM_BURST * SPAM_REFILL_MS;
+
+  constructor(
+    readonly component: string,
+    readonly host: string,
+    private at: number,
+  ) {}
+
+  take(now: number): boolean {
+    const credit = Math.min(SPAM_BURST * SPAM_REFILL_MS, this.credit + (now - this.at));
+    this.at = now;
+    const allowed = credit >= SPAM_REFILL_MS;
+    this.credit = allowed ? credit - SPAM_REFILL_MS : credit;
+    return allowed;
+  }
+}
+
+/** Occurrences of an Event the spam filter kept from being written: counted by the next write of it. */
+interface Unwritten {
+  count: number;
+  at: number;
+}
+
+/**
+ * What was recorded about one object, and what the correlator keeps about it: forgotten when the last of those
+ * Events expires (client-go's caches forget by least recent use instead).
+ */
+class About {
+  /** A list while short (a pod's five), by message once longer, so recording does not walk thousands of Events. */
+  private events: Recorded[] | Map<string | undefined, Recorded[]> = [];
+  private bucket: Bucket | undefined;
+  private moreBuckets: Bucket[] | undefined;
+  private groups: Group[] | undefined;
+  private unwritten: Map<Recorded, Unwritten> | undefined;
+
+  get empty(): boolean {
+    return Array.isArray(this.events) ? this.events.length === 0 : this.events.size === 0;
+  }
+
+  find(message: string, same: (r: Recorded) => boolean): Recorded | undefined {
+    return Array.isArray(this.events) ? this.events.find(same) : this.events.get(message)?.find(same);
   }
 
   /** Files `recorded`, in place of `replaced` if given. */
-  add(key: string, recorded: Recorded, replaced?: Recorded): void {
-    const a = this.about.get(key);
-    if (a === undefined) {
-      this.about.set(key, [recorded]);
-    } else if (Array.isArray(a)) {
-      if (replaced) a[a.indexOf(replaced)] = recorded;
-      else a.push(recorded);
-      if (a.length > LIST_LIMIT) this.about.set(key, byMessage(a));
+  add(recorded: Recorded, replaced: Recorded | undefined): void {
+    if (replaced) this.remove(replaced);
+    const events = this.events;
+    if (Array.isArray(events)) {
+      events.push(recorded);
+      if (events.length > LIST_LIMIT) this.events = byMessage(events);
     } else {
-      const list = a.get(recorded.message);
-      if (replaced && list) list[list.indexOf(replaced)] = recorded;
-      else if (list) list.push(recorded);
-      else a.set(recorded.message, [recorded]);
+      const list = events.get(recorded.message);
+      if (list) list.push(recorded);
+      else events.set(recorded.message, [recorded]);
     }
   }
 
   remove(recorded: Recorded): void {
-    const key = recordedKey(recorded);
-    const a = this.about.get(key);
-    const list = a === undefined ? undefined : Array.isArray(a) ? a : a.get(recorded.message);
+    const events = this.events;
+    const list = Array.isArray(events) ? events : events.get(recorded.message);
     const i = list ? list.indexOf(recorded) : -1;
     if (i < 0) return;
     list!.splice(i, 1);
-    if (list!.length > 0) return;
-    if (Array.isArray(a)) this.about.delete(key);
-    else {
-      a!.delete(recorded.message);
-      if (a!.size === 0) this.about.delete(key);
+    if (!Array.isArray(events) && list!.length === 0) events.delete(recorded.message);
+    this.unwritten?.delete(recorded);
+    for (const g of this.groups ?? []) if (g.combined === recorded) g.combined = undefined;
+  }
+
+  /** The spam filter: whether the source may write about the object now. */
+  allow(component: string, host: string, now: number): boolean {
+    const first = this.bucket;
+    if (!first) return (this.bucket = new Bucket(component, host, now)).take(now);
+    if (first.component === component && first.host === host) return first.take(now);
+    let bucket = this.moreBuckets?.find((b) => b.component === component && b.host === host);
+    if (!bucket) (this.moreBuckets ??= []).push((bucket = new Bucket(component, host, now)));
+    return bucket.take(now);
+  }
+
+  /**
+   * EventAggregate: the group whose combined Event this event goes to, or undefined when it is written as itself.
+   * Until a group's events differ in message, its Events are all there is to it: a group is kept only from then on.
+   */
+  aggregate(component: string, host: string, type: string, reason: string, message: string, now: number): Group | undefined {
+    let group = this.groups?.find((g) => g.component === component && g.host === host && g.type === type && g.reason === reason);
+    if (!group) {
+      const earlier: Recorded[] = [];
+      this.forEach((r) => {
+        if (r.reason === reason && r.type === type && r.reportingComponent === component && r.reportingInstance === host) earlier.push(r);
+      });
+      if (earlier.every((r) => r.message === message)) return undefined;
+      // Every earlier one holds one message (a second would have made the group): it counts if it happened lately.
+      const lastAt = Math.max(...earlier.map((r) => this.lastOccurrence(r)));
+      group = { component, host, type, reason, lastAt, messages: [earlier[0]!.message!], combined: undefined };
+      (this.groups ??= []).push(group);
     }
+    if (now - group.lastAt > AGGREGATE_INTERVAL_MS) group.messages.length = 0;
+    group.lastAt = now;
+    if (group.messages.includes(message)) return undefined;
+    if (group.messages.length + 1 < AGGREGATE_MAX_EVENTS) {
+      group.messages.push(message);
+      return undefined;
+    }
+    return group;
+  }
+
+  /** An occurrence of `recorded` the spam filter kept back. */
+  skipped(recorded: Recorded, now: number): void {
+    const u = (this.unwritten ??= new Map()).get(recorded);
+    if (u) {
+      u.count++;
+      u.at = now;
+    } else {
+      this.unwritten.set(recorded, { count: 1, at: now });
+    }
+  }
+
+  /** Occurrences of `recorded` not yet written, forgotten as they are counted. */
+  takeSkipped(recorded: Recorded): number {
+    const u = this.unwritten?.get(recorded);
+    if (!u) return 0;
+    this.unwritten!.delete(recorded);
+    return u.count;
+  }
+
+  private lastOccurrence(r: Recorded): number {
+    const written = parseTimestamp(r.lastTimestamp!);
+    const u = this.unwritten?.get(r);
+    return u && u.at > written ? u.at : written;
+  }
+
+  private forEach(fn: (r: Recorded) => void): void {
+    if (Array.isArray(this.events)) this.events.forEach(fn);
+    else for (const list of this.events.values()) list.forEach(fn);
   }
 }
 
@@ -117,7 +238,7 @@ function byMessage(list: readonly Recorded[]): Map<string | undefined, Recorded[
 }
 
 export class EventRecorder {
-  private readonly recorded = new RecordedEvents();
+  private readonly about = new Map<string, About>();
   private seq = 0;
   /** Expiries: each is set an hour after the last, so they queue instead of filling the clock's heap. */
   private readonly expiries: TimerQueue<Recorded>;
@@ -129,44 +250,61 @@ export class EventRecorder {
     this.expiries = clock.queue(this.expire);
   }
 
-  record(involved: KubeObject, type: EventType, reason: string, message: string, source: EventSource): Event {
+  /** Records an event; undefined when the spam filter keeps it from being written. */
+  record(involved: KubeObject, type: EventType, reason: string, message: string, source: EventSource): Event | undefined {
     const namespace = involved.metadata.namespace ?? 'default';
     const { name, uid } = involved.metadata;
     const component = source.component;
     const host = source.host ?? '';
     const kind = involved.kind;
     const key = involvedKey({ kind, namespace, name, uid });
-    const same = this.recorded.find(key, message, (r) => r.reason === reason && r.message === message && r.type === type
-      && r.reportingComponent === component && r.reportingInstance === host && r.metadata.namespace === namespace
-      && r.involvedObject.kind === kind && r.involvedObject.name === name && r.involvedObject.uid === uid);
-    const now = this.clock.nowRfc3339();
-    const existing = same ? this.api.get('Event', namespace, same.metadata.name!) : undefined;
-    if (existing) {
-      return this.api.update({ ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now });
+    let about = this.about.get(key);
+    if (!about) this.about.set(key, (about = new About()));
+    const now = this.clock.now();
+    try {
+      const group = source.eventsApi ? undefined : about.aggregate(component, host, type, reason, message, now);
+      const target = group ? group.combined : about.find(message, (r) => r.reason === reason && r.message === message
+        && r.type === type && r.reportingComponent === component && r.reportingInstance === host
+        && r.metadata.namespace === namespace && r.involvedObject.kind === kind && r.involvedObject.name === name
+        && r.involvedObject.uid === uid);
+      if (!source.eventsApi && !about.allow(component, host, now)) {
+        if (target) about.skipped(target, now);
+        return undefined;
+      }
+      const text = group ? COMBINED_PREFIX + message : message;
+      const nowText = this.clock.nowRfc3339();
+      const existing = target ? this.api.get('Event', namespace, target.metadata.name!) : undefined;
+      if (existing) {
+        const count = (existing.count ?? 1) + 1 + about.takeSkipped(target!);
+        return this.api.update(group ? { ...existing, count, lastTimestamp: nowText, message: text } : { ...existing, count, lastTimestamp: nowText });
+      }
+      const event = this.api.create<Event>({
+        apiVersion: 'v1',
+        kind: 'Event',
+        // Every key the API server sets on create, so it copies the metadata as it is (see metadataCopy).
+        metadata: { name: `${involved.metadata.name}.${this.uniqueSuffix()}`, namespace, uid: undefined, resourceVersion: undefined, creationTimestamp: undefined },
+        involvedObject: this.reference(involved),
+        reason,
+        message: text,
+        source: this.sourceObject(component, host),
+        firstTimestamp: nowText,
+        lastTimestamp: nowText,
+        count: 1,
+        type,
+        eventTime: null,
+        // client-go's combined Event copies the source but not the reporting fields.
+        reportingComponent: group ? '' : component,
+        reportingInstance: group ? '' : host,
+      }, { owned: true });
+      // An Event deleted before it expired is counted afresh by a new one; the old one's timer finds it replaced.
+      about.add(event, target);
+      if (group) group.combined = event;
+      this.expiries.at(now + EVENT_TTL_MS, event);
+      return event;
+    } finally {
+      if (about.empty) this.about.delete(key);
     }
-    const event = this.api.create<Event>({
-      apiVersion: 'v1',
-      kind: 'Event',
-      // Every key the API server sets on create, so it copies the metadata as it is (see metadataCopy).
-      metadata: { name: `${involved.metadata.name}.${this.uniqueSuffix()}`, namespace, uid: undefined, resourceVersion: undefined, creationTimestamp: undefined },
-      involvedObject: this.reference(involved),
-      reason,
-      message,
-      source: this.sourceObject(component, host),
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-      type,
-      eventTime: null,
-      reportingComponent: component,
-      reportingInstance: host,
-    }, { owned: true });
-    // An Event deleted before it expired is counted afresh by a new one; the old one's timer finds it replaced.
-    this.recorded.add(key, event, same);
-    this.expiries.at(this.clock.now() + EVENT_TTL_MS, event);
-    return event;
   }
-
   private lastReference: Event['involvedObject'] | undefined;
 
   /** The involved object's reference: Events recorded in a row about one version of it share one. */
@@ -204,18 +342,26 @@ export class EventRecorder {
   private suffixAt = NaN;
   private suffixBase = 0n;
 
+  private forget(recorded: Recorded): void {
+    const key = recordedKey(recorded);
+    const about = this.about.get(key);
+    if (!about) return;
+    about.remove(recorded);
+    if (about.empty) this.about.delete(key);
+  }
+
   /** An hour after an Event was recorded: deleted if it has not happened since, else checked again an hour after. */
   private readonly expire = (recorded: Recorded): void => {
     const { namespace, name } = recorded.metadata;
     const ev = this.api.get('Event', namespace, name!);
     if (!ev) {
-      this.recorded.remove(recorded);
+      this.forget(recorded);
       return;
     }
     const expires = Date.parse(ev.lastTimestamp ?? ev.metadata.creationTimestamp!) + EVENT_TTL_MS;
     if (expires <= this.clock.now()) {
       this.api.delete('Event', namespace, name!);
-      this.recorded.remove(recorded);
+      this.forget(recorded);
     } else {
       this.expiries.at(expires, recorded);
     }

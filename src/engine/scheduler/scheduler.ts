@@ -10,7 +10,7 @@ import type { Pod } from '../api/types.js';
 import type { WatchEvent } from '../client.js';
 import type { Cluster } from '../cluster.js';
 import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE } from '../controllers/persistentVolumeMatch.js';
-import { eventMessage } from '../events.js';
+import { eventMessage, type EventSource } from '../events.js';
 import { WorkQueue, type Controller } from '../workqueue.js';
 import { SchedulerCache, type NodeInfo } from './cache.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE } from './fitError.js';
@@ -30,6 +30,8 @@ import { podClaimNames, podVolumesBound, volumeBindingFilter, volumePlan } from 
 
 export const SCHEDULER_NAME = 'scheduler';
 export const SCHEDULER_COMPONENT = DEFAULT_SCHEDULER_NAME;
+/** kube-scheduler records through events.k8s.io/v1, which neither combines nor rate-limits events. */
+const SCHEDULER_SOURCE: EventSource = { component: SCHEDULER_COMPONENT, eventsApi: true };
 
 const FILTERS: readonly FilterPlugin[] = [
   nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, nodeResourcesFit, volumeBindingFilter,
@@ -353,16 +355,14 @@ export class Scheduler implements Controller {
     // The binding set PodScheduled=True in the same write, as kube-apiserver's does: the scheduler writes no status.
     this.pending.delete(qp.uid);
     const ns = bound.metadata.namespace ?? 'default';
-    this.cluster.events.record(bound, 'Normal', 'Scheduled', eventMessage('Successfully assigned ', ns, '/', bound.metadata.name!, ' to ', nodeName), {
-      component: SCHEDULER_COMPONENT,
-    });
+    this.cluster.events.record(bound, 'Normal', 'Scheduled', eventMessage('Successfully assigned ', ns, '/', bound.metadata.name!, ' to ', nodeName), SCHEDULER_SOURCE);
   }
 
   private failed(qp: QueuedPod, message: string, rejectedBy: Set<FilterPluginName>): void {
     this.pending.markUnschedulable(qp, rejectedBy);
     const pod = this.cluster.store.get('Pod', qp.pod.metadata.namespace, qp.pod.metadata.name!);
     if (!pod || pod.metadata.uid !== qp.uid) return;
-    this.cluster.events.record(pod, 'Warning', 'FailedScheduling', message, { component: SCHEDULER_COMPONENT });
+    this.cluster.events.record(pod, 'Warning', 'FailedScheduling', message, SCHEDULER_SOURCE);
     this.setScheduledCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null });
   }
 

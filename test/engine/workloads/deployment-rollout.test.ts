@@ -42,6 +42,10 @@ describe('RollingUpdate', () => {
       `15 Scaled down replica set ${old} from 2 to 1`,
       `15 Scaled down replica set ${old} from 1 to 0`,
     ]);
+    // client-go's correlator: nine distinct messages keep Events of their own, the rest go to one, counted.
+    const written = s.c.list('Event').filter((e) => e.reason === 'ScalingReplicaSet').map((e) => [e.message, e.count]);
+    expect(written).toHaveLength(10);
+    expect(written).toContainEqual([`(combined from similar events): Scaled down replica set ${old} from 1 to 0`, 8]);
     const d = s.deploy();
     expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
     expect(d.status).toMatchObject({ observedGeneration: 2, replicas: 10, updatedReplicas: 10, readyReplicas: 10, availableReplicas: 10 });

@@ -3,12 +3,13 @@ import type { Deployment, Event, ReplicaSet } from '../../../src/engine/api/type
 import { createCluster, type Cluster } from '../../../src/engine/cluster.js';
 import { installDeployments } from '../../../src/engine/controllers/deployment/index.js';
 import { installReplicaSets } from '../../../src/engine/controllers/replicaSet.js';
+import { COMBINED_PREFIX } from '../../../src/engine/events.js';
 import { fakeKubelet, type FakeKubelet, type FakeKubeletOptions } from './deploymentKubelet.js';
 
 export interface Scenario {
   c: Cluster;
   kubelet: FakeKubelet;
-  /** `<seconds since start> <message>` of every ScalingReplicaSet event (repeats included), in order. */
+  /** `<seconds since start> <message>` of every ScalingReplicaSet event written (repeats included), in order. */
   scaling: string[];
   /** Every event of the given reasons as `Reason message`, in order. */
   events(...reasons: string[]): string[];
@@ -33,7 +34,9 @@ export function scenario(options: FakeKubeletOptions = {}, seed = 1): Scenario {
   const scaling: string[] = [];
   c.watch({ kinds: ['Event'] }, (e) => {
     const ev = e.object as Event;
-    if (e.type !== 'DELETED' && ev.reason === 'ScalingReplicaSet') scaling.push(`${(Date.parse(ev.lastTimestamp!) - start) / 1000} ${ev.message}`);
+    // The controller's steps in order: from the tenth on they arrive as the combined Event's new message.
+    const step = ev.message!.startsWith(COMBINED_PREFIX) ? ev.message!.slice(COMBINED_PREFIX.length) : ev.message;
+    if (e.type !== 'DELETED' && ev.reason === 'ScalingReplicaSet') scaling.push(`${(Date.parse(ev.lastTimestamp!) - start) / 1000} ${step}`);
   });
   const replicaSets = (name = 'web') => c.list('ReplicaSet', { namespace: 'default' }).filter((r) => r.metadata.ownerReferences?.[0]?.name === name);
   return {
