@@ -176,14 +176,17 @@ class About {
   aggregate(component: string, host: string, type: string, reason: string, message: string, now: number): Group | undefined {
     let group = this.groups?.find((g) => g.component === component && g.host === host && g.type === type && g.reason === reason);
     if (!group) {
-      const earlier: Recorded[] = [];
-      this.forEach((r) => {
-        if (r.reason === reason && r.type === type && r.reportingComponent === component && r.reportingInstance === host) earlier.push(r);
-      });
-      if (earlier.every((r) => r.message === message)) return undefined;
       // Every earlier one holds one message (a second would have made the group): it counts if it happened lately.
-      const lastAt = Math.max(...earlier.map((r) => this.lastOccurrence(r)));
-      group = { component, host, type, reason, lastAt, messages: [earlier[0]!.message!], combined: undefined };
+      let earlierMessage: string | undefined;
+      let lastAt = -Infinity;
+      for (const r of this.all()) {
+        if (r.reason !== reason || r.type !== type || r.reportingComponent !== component || r.reportingInstance !== host) continue;
+        if (r.message === message) return undefined;
+        earlierMessage = r.message;
+        lastAt = Math.max(lastAt, this.lastOccurrence(r));
+      }
+      if (earlierMessage === undefined) return undefined;
+      group = { component, host, type, reason, lastAt, messages: [earlierMessage], combined: undefined };
       (this.groups ??= []).push(group);
     }
     if (now - group.lastAt > AGGREGATE_INTERVAL_MS) group.messages.length = 0;
@@ -215,15 +218,15 @@ class About {
     return u.count;
   }
 
+  /** When `recorded` last happened: its lastTimestamp (to the second), or a later occurrence held back. */
   private lastOccurrence(r: Recorded): number {
     const written = parseTimestamp(r.lastTimestamp!);
     const u = this.unwritten?.get(r);
     return u && u.at > written ? u.at : written;
   }
 
-  private forEach(fn: (r: Recorded) => void): void {
-    if (Array.isArray(this.events)) this.events.forEach(fn);
-    else for (const list of this.events.values()) list.forEach(fn);
+  private all(): Iterable<Recorded> {
+    return Array.isArray(this.events) ? this.events : [...this.events.values()].flat();
   }
 }
 
