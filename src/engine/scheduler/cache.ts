@@ -53,6 +53,9 @@ export class NodeInfo {
   node: Node | undefined;
   labels: Labels = {};
   unschedulable = false;
+  /** taints.length and preferNoScheduleTaints.length beside `unschedulable`: the filter and score loops look at them for hundreds of nodes a pod, and an untainted node's arrays need not be read. */
+  taintCount = 0;
+  preferNoScheduleCount = 0;
   taints: readonly Taint[] = [];
   preferNoScheduleTaints: readonly Taint[] = [];
   alloc: Allocatable = parseAllocatable(undefined);
@@ -95,6 +98,8 @@ export class NodeInfo {
     this.unschedulable = node.spec?.unschedulable === true;
     this.taints = node.spec?.taints ?? [];
     this.preferNoScheduleTaints = this.taints.filter((t) => t.effect === 'PreferNoSchedule');
+    this.taintCount = this.taints.length;
+    this.preferNoScheduleCount = this.preferNoScheduleTaints.length;
     // Most node writes (status images, conditions) keep the stored allocatable: parsed once per version of it.
     if (!previous || previous.status?.allocatable !== node.status?.allocatable) this.alloc = parseAllocatable(node.status?.allocatable);
     this.allocCpu = this.alloc.cpu;

@@ -44,7 +44,7 @@ export const taintToleration: FilterPlugin = {
   preFilter(c) {
     const tolerations = c.pod.spec.tolerations;
     return (n) => {
-      if (n.taints.length === 0) return 0;
+      if (n.taintCount === 0) return 0;
       const t = untoleratedTaint(n.taints, tolerations);
       return t ? c.rejections.id('TaintToleration', [taintReason(t)]) : 0;
     };
@@ -153,7 +153,7 @@ export const taintTolerationScore: ScorePlugin = {
     return {
       score,
       scoreAll(nodes, out) {
-        for (let j = 0; j < nodes.length; j++) out[j] = nodes[j]!.preferNoScheduleTaints.length === 0 ? 0 : score(nodes[j]!);
+        for (let j = 0; j < nodes.length; j++) out[j] = nodes[j]!.preferNoScheduleCount === 0 ? 0 : score(nodes[j]!);
       },
       normalize: (scores) => defaultNormalize(scores, true),
     };
