@@ -179,7 +179,9 @@ class About {
       // Every earlier one holds one message (a second would have made the group): it counts if it happened lately.
       let earlierMessage: string | undefined;
       let lastAt = -Infinity;
-      for (const r of this.all()) {
+      const all = this.all();
+      for (let i = 0; i < all.length; i++) {
+        const r = all[i]!;
         if (r.reason !== reason || r.type !== type || r.reportingComponent !== component || r.reportingInstance !== host) continue;
         if (r.message === message) return undefined;
         earlierMessage = r.message;
@@ -225,7 +227,7 @@ class About {
     return u && u.at > written ? u.at : written;
   }
 
-  private all(): Iterable<Recorded> {
+  private all(): readonly Recorded[] {
     return Array.isArray(this.events) ? this.events : [...this.events.values()].flat();
   }
 }
