@@ -22,14 +22,18 @@ const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice
 
 export type RemoveResult = 'removed' | 'missing' | 'is-directory';
 
+export interface FsListener {
+  filesChanged(): void;
+}
+
 export class VirtualFs {
   /** Made on first use from `initial`: most containers are never exec'd into nor read by a probe. */
   private filesMade: Map<string, string> | undefined;
   private initial: Readonly<Record<string, string>> | undefined;
   /** The standard directories, shared by every container until one makes or removes a directory. */
   private dirs: ReadonlySet<string> = STANDARD_DIR_SET;
-  /** Called after every change (the container re-arms its exec probes). */
-  onChange: (() => void) | undefined;
+  /** Told after every change (the container re-arms its exec probes). */
+  listener: FsListener | undefined;
 
   constructor(initial: Readonly<Record<string, string>> = {}) {
     this.initial = initial;
@@ -70,14 +74,14 @@ export class VirtualFs {
     const next = append ? (before ?? '') + content : content;
     if (before === next) return;
     this.files.set(path, next);
-    this.onChange?.();
+    this.listener?.filesChanged();
   }
 
   /** `touch`: creates an empty file; an existing one keeps its content. */
   touch(path: string): void {
     if (this.files.has(path) || this.dirs.has(path)) return;
     this.files.set(path, '');
-    this.onChange?.();
+    this.listener?.filesChanged();
   }
 
   mkdir(path: string, parents: boolean): boolean {
@@ -85,13 +89,13 @@ export class VirtualFs {
     if (!parents && !this.isDir(parentOf(path))) return false;
     const dirs = this.ownDirs();
     for (let p = path; p !== '/' && !dirs.has(p); p = parentOf(p)) dirs.add(p);
-    this.onChange?.();
+    this.listener?.filesChanged();
     return true;
   }
 
   remove(path: string, recursive: boolean): RemoveResult {
     if (this.files.delete(path)) {
-      this.onChange?.();
+      this.listener?.filesChanged();
       return 'removed';
     }
     if (!this.isDir(path)) return 'missing';
@@ -100,7 +104,7 @@ export class VirtualFs {
     for (const f of [...this.files.keys()]) if (f.startsWith(prefix)) this.files.delete(f);
     const dirs = this.ownDirs();
     for (const d of [...dirs]) if (d === path || d.startsWith(prefix)) dirs.delete(d);
-    this.onChange?.();
+    this.listener?.filesChanged();
     return 'removed';
   }
 
