@@ -139,8 +139,9 @@ class About {
     if (replaced) this.remove(replaced);
     const events = this.events;
     if (Array.isArray(events)) {
-      events.push(recorded);
-      if (events.length > LIST_LIMIT) this.events = byMessage(events);
+      // A copy one longer: one grown by push keeps room for 17 (a pod's five Events would take 150 bytes, not 56).
+      const longer = events.concat(recorded);
+      this.events = longer.length > LIST_LIMIT ? byMessage(longer) : longer;
     } else {
       const list = events.get(recorded.message);
       if (list) list.push(recorded);

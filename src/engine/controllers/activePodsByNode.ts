@@ -34,8 +34,8 @@ export class ActivePodsByNode {
     const node = pod.spec.nodeName ?? '';
     // Stored objects never change in place: the same references array names the same owners.
     if (before && before.node === node && before.refs === refs) return;
-    const owners: string[] = [];
-    for (const r of refs) if (!owners.includes(r.uid)) owners.push(r.uid);
+    // Made at its size (a pod has one owner): an array grown by push keeps room for 17.
+    const owners = refs.length === 1 ? [refs[0]!.uid] : [...new Set(refs.map((r) => r.uid))];
     if (before) this.count(before, -1);
     const after = { node, refs, owners };
     this.count(after, 1);
