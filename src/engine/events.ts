@@ -130,8 +130,15 @@ class About {
     return Array.isArray(this.events) ? this.events.length === 0 : this.events.size === 0;
   }
 
-  find(message: string, same: (r: Recorded) => boolean): Recorded | undefined {
-    return Array.isArray(this.events) ? this.events.find(same) : this.events.get(message)?.find(same);
+  /** The Event this one repeats: the same source, type, reason and message (the object is this About's). */
+  same(component: string, host: string, type: string, reason: string, message: string): Recorded | undefined {
+    const list = Array.isArray(this.events) ? this.events : this.events.get(message);
+    if (!list) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      if (r.message === message && r.reason === reason && r.type === type && r.reportingComponent === component && r.reportingInstance === host) return r;
+    }
+    return undefined;
   }
 
   /** Files `recorded`, in place of `replaced` if given. */
@@ -269,10 +276,7 @@ export class EventRecorder {
     const now = this.clock.now();
     try {
       const group = source.eventsApi ? undefined : about.aggregate(component, host, type, reason, message, now);
-      const target = group ? group.combined : about.find(message, (r) => r.reason === reason && r.message === message
-        && r.type === type && r.reportingComponent === component && r.reportingInstance === host
-        && r.metadata.namespace === namespace && r.involvedObject.kind === kind && r.involvedObject.name === name
-        && r.involvedObject.uid === uid);
+      const target = group ? group.combined : about.same(component, host, type, reason, message);
       if (!source.eventsApi && !about.allow(component, host, now)) {
         if (target) about.skipped(target, now);
         return undefined;
