@@ -89,23 +89,21 @@ interface Group {
   combined: Recorded | undefined;
 }
 
-/** A source's token bucket for one object (the spam filter), in milliseconds of refill: a write costs SPAM_REFILL_MS. */
-class Bucket {
-  private credit = SPAM_BURST * SPAM_REFILL_MS;
+/**
+ * A token bucket (the spam filter's, per source and object) as one number: when it is full again. It holds
+ * SPAM_BURST writes and refills one every SPAM_REFILL_MS; a write is allowed while the bucket is at most
+ * SPAM_BURST - 1 refills short, and takes one. Returns the bucket after the write, or undefined if it is not allowed.
+ */
+export function takeToken(fullAt: number, now: number): number | undefined {
+  const short = fullAt > now ? fullAt - now : 0;
+  return short > (SPAM_BURST - 1) * SPAM_REFILL_MS ? undefined : Math.max(fullAt, now) + SPAM_REFILL_MS;
+}
 
-  constructor(
-    readonly component: string,
-    readonly host: string,
-    private at: number,
-  ) {}
-
-  take(now: number): boolean {
-    const credit = Math.min(SPAM_BURST * SPAM_REFILL_MS, this.credit + (now - this.at));
-    this.at = now;
-    const allowed = credit >= SPAM_REFILL_MS;
-    this.credit = allowed ? credit - SPAM_REFILL_MS : credit;
-    return allowed;
-  }
+/** The buckets of the second and later sources to write about an object (the first's is kept in its About). */
+interface Bucket {
+  readonly component: string;
+  readonly host: string;
+  fullAt: number;
 }
 
 /** Occurrences of an Event the spam filter kept from being written: counted by the next write of it. */
@@ -121,7 +119,10 @@ interface Unwritten {
 class About {
   /** A list while short (a pod's five), by message once longer, so recording does not walk thousands of Events. */
   private events: Recorded[] | Map<string | undefined, Recorded[]> = [];
-  private bucket: Bucket | undefined;
+  /** The first source to write about the object through the correlator, and its bucket (see takeToken). */
+  private component: string | undefined;
+  private host: string | undefined;
+  private fullAt = 0;
   private moreBuckets: Bucket[] | undefined;
   private groups: Group[] | undefined;
   private unwritten: Map<Recorded, Unwritten> | undefined;
@@ -169,12 +170,20 @@ class About {
 
   /** The spam filter: whether the source may write about the object now. */
   allow(component: string, host: string, now: number): boolean {
-    const first = this.bucket;
-    if (!first) return (this.bucket = new Bucket(component, host, now)).take(now);
-    if (first.component === component && first.host === host) return first.take(now);
-    let bucket = this.moreBuckets?.find((b) => b.component === component && b.host === host);
-    if (!bucket) (this.moreBuckets ??= []).push((bucket = new Bucket(component, host, now)));
-    return bucket.take(now);
+    if (this.component === undefined) {
+      this.component = component;
+      this.host = host;
+    }
+    let bucket: Bucket | undefined;
+    if (this.component !== component || this.host !== host) {
+      bucket = this.moreBuckets?.find((b) => b.component === component && b.host === host);
+      if (!bucket) (this.moreBuckets ??= []).push((bucket = { component, host, fullAt: 0 }));
+    }
+    const after = takeToken(bucket ? bucket.fullAt : this.fullAt, now);
+    if (after === undefined) return false;
+    if (bucket) bucket.fullAt = after;
+    else this.fullAt = after;
+    return true;
   }
 
   /**

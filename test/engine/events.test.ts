@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/engine/cluster.js';
-import { COMBINED_PREFIX, type EventSource } from '../../src/engine/events.js';
+import { COMBINED_PREFIX, SPAM_BURST, SPAM_REFILL_MS, takeToken, type EventSource } from '../../src/engine/events.js';
 import { deployment, pod } from './fixtures.js';
 
 const replicaSetController: EventSource = { component: 'replicaset-controller' };
@@ -128,5 +129,25 @@ describe("client-go's event correlator", () => {
     // Forgotten with its Events: a fresh burst, and the messages start over.
     const again = Array.from({ length: 9 }, (_, i) => c.events.record(d, 'Normal', 'SuccessfulCreate', `again web-${i}`, replicaSetController)!);
     expect(again.map((e) => e.count)).toEqual(Array(9).fill(1));
+  });
+
+  it('keeps the spam filter\'s bucket as the time it is full again, as a token bucket of 25 refilled every 5 minutes would', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 400_000 }), { maxLength: 200 }), (gaps) => {
+      // golang.org/x/time/rate with burst 25 and rate 1/300 s, in milliseconds of credit.
+      let credit = SPAM_BURST * SPAM_REFILL_MS;
+      let at = 0;
+      let fullAt = 0;
+      let now = 1_000_000;
+      for (const gap of gaps) {
+        now += gap;
+        credit = Math.min(SPAM_BURST * SPAM_REFILL_MS, credit + (now - at));
+        at = now;
+        const allowed = credit >= SPAM_REFILL_MS;
+        if (allowed) credit -= SPAM_REFILL_MS;
+        const after = takeToken(fullAt, now);
+        expect(after !== undefined).toBe(allowed);
+        if (after !== undefined) fullAt = after;
+      }
+    }));
   });
 });
