@@ -1,6 +1,7 @@
 /**
  * Events as the kubelet and controllers record them: one object per (source, object, type, reason, message),
- * counted when repeated, deleted one hour after it last happened (the API server's default --event-ttl).
+ * counted when repeated, combined and rate-limited as client-go's correlator does, deleted one hour after it last
+ * happened (the API server's default --event-ttl).
  */
 import type { KubeObject } from './api/meta.js';
 import { kindInfo } from './api/kinds.js';
@@ -324,6 +325,7 @@ export class EventRecorder {
       if (about.empty) this.about.delete(key);
     }
   }
+
   private lastReference: Event['involvedObject'] | undefined;
 
   /** The involved object's reference: Events recorded in a row about one version of it share one. */
