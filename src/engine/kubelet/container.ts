@@ -6,18 +6,18 @@
 import type { Container, ContainerState, ContainerStateTerminated, ContainerStatus, Probe } from '../api/types.js';
 import { parseBytes } from '../api/quantity.js';
 import { BoundedMemo } from '../boundedMemo.js';
-import { toRfc3339, type TimerHandle, type VirtualClock } from '../clock.js';
+import { toRfc3339, type TimerHandle } from '../clock.js';
 import { eventMessage, SharedMessages } from '../events.js';
 import { Backoff } from './backoff.js';
 import { containerBehaviour, type ContainerBehaviour } from './behaviour.js';
 import { envFor, mountedFiles, resolveEnv, type ContainerEnv } from './containerConfig.js';
 import { goDuration } from './durations.js';
 import { between, prefixedHexId } from './hash.js';
-import { imageID, imageProfile, missingFromRegistry, parseImage, type ImageProfile, type ImageRef } from './images.js';
+import { imageID, imageProfile, missingFromRegistry, parseImage, type ImageRef } from './images.js';
 import type { PullOutcome } from './imageStore.js';
 import type { PodWorker } from './podWorker.js';
 import { ProbeWorker, PROBE_LABEL, type ProbeKind, type ProbeResult, type ProbeState, type ProbeTarget, type PublishedResult } from './probes.js';
-import { ContainerProcess, type ProcessContext, type ProcessExit } from './process.js';
+import { ContainerProcess, type ProcessExit, type ProcessOwner } from './process.js';
 import { VirtualFs, type FsListener } from './shell/fs.js';
 import { Shell, runToCompletion, type ShellHost } from './shell/run.js';
 
@@ -57,63 +57,8 @@ export interface ContainerUsage {
 
 const NO_PORTS: readonly number[] = [];
 
-type ProcessFacts = Omit<ProcessContext, 'log' | 'exited' | 'changed'>;
-
-/**
- * What a started process sees of its container: the facts of this start, and calls back into the container. One
- * object per start instead of a context object and a closure per callback (hundreds of bytes a pod at 150,000 pods).
- */
-class ProcessSite implements ProcessContext, FsListener {
-  readonly clock: VirtualClock;
-  readonly seed: number;
-  readonly identity: string;
-  readonly hostname: string;
-  readonly image: ImageProfile;
-  readonly behaviour: ContainerBehaviour;
-  readonly declaredPorts: readonly number[];
-  readonly env: ContainerEnv;
-  readonly argv: readonly string[] | undefined;
-  readonly longRunning: boolean;
-  readonly memoryLimitBytes: number | undefined;
-  readonly fs: VirtualFs;
-
-  constructor(
-    private readonly container: ContainerRuntime,
-    facts: ProcessFacts,
-  ) {
-    this.clock = facts.clock;
-    this.seed = facts.seed;
-    this.identity = facts.identity;
-    this.hostname = facts.hostname;
-    this.image = facts.image;
-    this.behaviour = facts.behaviour;
-    this.declaredPorts = facts.declaredPorts;
-    this.env = facts.env;
-    this.argv = facts.argv;
-    this.longRunning = facts.longRunning;
-    this.memoryLimitBytes = facts.memoryLimitBytes;
-    this.fs = facts.fs;
-  }
-
-  log(_stream: 'stdout' | 'stderr', text: string): void {
-    this.container.processLog(text);
-  }
-
-  exited(exit: ProcessExit): void {
-    this.container.processExited(exit);
-  }
-
-  changed(serving: boolean): void {
-    this.container.processChanged(serving);
-  }
-
-  /** A file in the container changed: exec probes may read it. */
-  filesChanged(): void {
-    this.container.processChanged(false);
-  }
-}
-
-export class ContainerRuntime implements ProbeTarget {
+/** Its process calls back into it and its files tell it of changes: no context object or closures per start. */
+export class ContainerRuntime implements ProbeTarget, ProcessOwner, FsListener {
   private phase: Phase = 'new';
   private waiting: { reason: string; message?: string } | undefined;
   /** The last two terminated instances, newest first. */
@@ -427,7 +372,7 @@ export class ContainerRuntime implements ProbeTarget {
     const limit = this.spec.resources?.limits?.memory;
     const argv = this.spec.command || this.spec.args ? [...(this.spec.command ?? []), ...(this.spec.args ?? [])] : undefined;
     const profile = imageProfile(ref, seed);
-    const site = new ProcessSite(this, {
+    const process = new ContainerProcess({
       clock: host.clock,
       seed,
       identity,
@@ -441,9 +386,8 @@ export class ContainerRuntime implements ProbeTarget {
       longRunning: this.kind !== 'init' && (this.kind === 'sidecar' || (this.owner.pod.spec.restartPolicy ?? 'Always') === 'Always'),
       memoryLimitBytes: limit !== undefined ? safeBytes(limit) : undefined,
       fs,
-    });
-    fs.listener = site;
-    const process = new ContainerProcess(site);
+    }, this);
+    fs.listener = this;
     this.instance = { id: prefixedHexId('containerd://', 64, seed, 'container', identity), image: ref, imageID: imageID(ref, seed), process, fs, env, startedAt: toRfc3339(process.startedAt) };
     this.phase = 'running';
     this.waiting = undefined;
@@ -496,16 +440,21 @@ export class ContainerRuntime implements ProbeTarget {
     }
   }
 
-  // ---------- what its process tells it (through its ProcessSite) ----------
+  // ---------- what its process and its files tell it ----------
 
-  processLog(text: string): void {
+  processLog(_stream: 'stdout' | 'stderr', text: string): void {
     this.owner.log(this.name, text);
   }
 
-  /** The process began or stopped serving, or a file changed: probes may see something new. */
+  /** The process began serving, or a scripted failure began or ended: probes may see something new. */
   processChanged(serving: boolean): void {
     this.rearmProbes();
     if (serving && this.startupOk && !this.readinessOk) this.readinessProbe()?.trigger();
+  }
+
+  /** A file in the container changed: exec probes may read it. */
+  filesChanged(): void {
+    this.rearmProbes();
   }
 
   /** The process ended (on its own, or after SIGTERM/SIGKILL): the kubelet notices at its next relist. */

@@ -36,10 +36,14 @@ export interface ProcessContext {
   readonly longRunning: boolean;
   readonly memoryLimitBytes: number | undefined;
   readonly fs: VirtualFs;
-  log(stream: 'stdout' | 'stderr', text: string): void;
-  exited(exit: ProcessExit): void;
+}
+
+/** What a process tells its container. */
+export interface ProcessOwner {
+  processLog(stream: 'stdout' | 'stderr', text: string): void;
+  processExited(exit: ProcessExit): void;
   /** Probes can see something new: the app began serving, or a scripted failure began or ended. */
-  changed(serving: boolean): void;
+  processChanged(serving: boolean): void;
 }
 
 const NO_PORTS: ReadonlySet<number> = new Set();
@@ -84,7 +88,10 @@ export class ContainerProcess {
   exit: ProcessExit | undefined;
   terminating = false;
 
-  constructor(private readonly ctx: ProcessContext) {
+  constructor(
+    private readonly ctx: ProcessContext,
+    private readonly owner: ProcessOwner,
+  ) {
     this.startedAt = ctx.clock.now();
     const declared = [...ctx.image.ports, ...ctx.declaredPorts];
     this.anyPort = declared.length === 0;
@@ -104,7 +111,7 @@ export class ContainerProcess {
     if (oom !== undefined) this.exitAt(oom, 137, 'OOMKilled');
     for (const w of [b.readinessFails, b.livenessFails]) {
       if (!w) continue;
-      for (const t of [w.from, w.to]) if (Number.isFinite(t)) this.boundaryTimers.push(ctx.clock.at(this.startedAt + t, () => ctx.changed(false)));
+      for (const t of [w.from, w.to]) if (Number.isFinite(t)) this.boundaryTimers.push(ctx.clock.at(this.startedAt + t, () => this.owner.processChanged(false)));
     }
     if (ctx.argv === undefined) {
       if (ctx.image.role === 'server') this.beginServing();
@@ -127,8 +134,8 @@ export class ContainerProcess {
 
   private io() {
     return {
-      out: lineSplitter((line) => this.ctx.log('stdout', line)),
-      err: lineSplitter((line) => this.ctx.log('stderr', line)),
+      out: lineSplitter((line) => this.owner.processLog('stdout', line)),
+      err: lineSplitter((line) => this.owner.processLog('stderr', line)),
       stdin: '',
     };
   }
@@ -149,7 +156,7 @@ export class ContainerProcess {
     const [min, max] = ctx.image.startupMs;
     const startup = ctx.behaviour.startupMs ?? Math.round(between(min, max, ctx.seed, 'startup', ctx.identity));
     this.servingFrom = ctx.clock.now() + startup;
-    this.boundaryTimers.push(ctx.clock.at(this.servingFrom, () => ctx.changed(true)));
+    this.boundaryTimers.push(ctx.clock.at(this.servingFrom, () => this.owner.processChanged(true)));
   }
 
   private drive(run: Run): void {
@@ -182,7 +189,7 @@ export class ContainerProcess {
     if (this.exit) return;
     this.exit = { code, reason, at: this.ctx.clock.now() };
     this.cancelTimers();
-    this.ctx.exited(this.exit);
+    this.owner.processExited(this.exit);
   }
 
   private cancelTimers(): void {
