@@ -368,7 +368,7 @@ export class ContainerRuntime implements ProbeTarget, ProcessOwner, FsListener {
     const seed = host.seed;
     if (this.history.length > 0) this.restartCount++;
     const identity = `${this.owner.uid}/${this.name}/${this.restartCount}`;
-    const fs = new VirtualFs({ '/etc/hostname': `${this.owner.hostname}\n`, ...mountedFiles(this.owner.pod, this.spec, host.config) });
+    const fs = new VirtualFs(mountedFiles(this.owner.pod, this.spec, host.config), this.owner.hostname);
     const limit = this.spec.resources?.limits?.memory;
     const argv = this.spec.command || this.spec.args ? [...(this.spec.command ?? []), ...(this.spec.args ?? [])] : undefined;
     const profile = imageProfile(ref, seed);

@@ -153,8 +153,11 @@ export function unmountableVolume(pod: Pod, reader: ConfigReader): string | unde
   return undefined;
 }
 
+const NO_FILES: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Files a container sees from its ConfigMap and Secret volume mounts, by absolute path. */
-export function mountedFiles(pod: Pod, c: Container, reader: ConfigReader): Record<string, string> {
+export function mountedFiles(pod: Pod, c: Container, reader: ConfigReader): Readonly<Record<string, string>> {
+  if (!c.volumeMounts || c.volumeMounts.length === 0) return NO_FILES;
   const ns = pod.metadata.namespace ?? 'default';
   const files: Record<string, string> = {};
   for (const m of c.volumeMounts ?? []) {

@@ -32,6 +32,21 @@ describe('what a container runs', () => {
     expect(getPod(cluster, 'false')!.status!.containerStatuses![0]!.state.terminated!.exitCode).toBe(1);
   });
 
+  it('sees its hostname in /etc/hostname and its ConfigMap mounts beside it; a mount there covers the hostname', () => {
+    const { cluster, t0 } = setup();
+    cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.conf': 'debug=true\n', hostname: 'from-the-map\n' } });
+    const job = (name: string, mounts: object[]) => podOn(name, [{ name: 'app', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cat /etc/hostname; cat /etc/app/app.conf; ls /etc/app'], volumeMounts: mounts }], {
+      restartPolicy: 'Never', volumes: [{ name: 'config', configMap: { name: 'cfg' } }],
+    });
+    cluster.create(job('files', [{ name: 'config', mountPath: '/etc/app' }]));
+    cluster.create(job('covered', [{ name: 'config', mountPath: '/etc/app' }, { name: 'config', mountPath: '/etc/hostname', subPath: 'hostname' }]));
+    cluster.create(podOn('plain', [{ name: 'app', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cat /etc/hostname'] }], { restartPolicy: 'Never' }));
+    cluster.advanceTo(t0 + 20_000);
+    expect(logs(cluster, 'files')).toEqual(['files', 'debug=true', 'app.conf', 'hostname']);
+    expect(logs(cluster, 'covered')).toEqual(['from-the-map', 'debug=true', 'app.conf', 'hostname']);
+    expect(logs(cluster, 'plain')).toEqual(['plain']);
+  });
+
   it('a busybox container without a command exits at once (no terminal), and crash-loops', () => {
     const { cluster, t0 } = setup();
     cluster.create(podOn('bb', [{ name: 'app', image: 'busybox' }]));

@@ -27,21 +27,25 @@ export interface FsListener {
 }
 
 export class VirtualFs {
-  /** Made on first use from `initial`: most containers are never exec'd into nor read by a probe. */
+  /** Made on first use from the hostname and `initial`: most containers are never exec'd into nor read by a probe. */
   private filesMade: Map<string, string> | undefined;
   private initial: Readonly<Record<string, string>> | undefined;
+  private readonly hostname: string | undefined;
   /** The standard directories, shared by every container until one makes or removes a directory. */
   private dirs: ReadonlySet<string> = STANDARD_DIR_SET;
   /** Told after every change (the container re-arms its exec probes). */
   listener: FsListener | undefined;
 
-  constructor(initial: Readonly<Record<string, string>> = {}) {
+  /** `/etc/hostname` holds `hostname` when given; `initial`'s files come after (a mount can cover it). */
+  constructor(initial: Readonly<Record<string, string>> = {}, hostname?: string) {
     this.initial = initial;
+    this.hostname = hostname;
   }
 
   private get files(): Map<string, string> {
     if (this.filesMade) return this.filesMade;
     this.filesMade = new Map();
+    if (this.hostname !== undefined) this.filesMade.set('/etc/hostname', `${this.hostname}\n`);
     for (const [path, content] of Object.entries(this.initial!)) this.filesMade.set(normalizePath(path), content);
     this.initial = undefined;
     return this.filesMade;
