@@ -35,7 +35,7 @@ describe('what a container runs', () => {
   it('sees its hostname in /etc/hostname and its ConfigMap mounts beside it; a mount there covers the hostname', () => {
     const { cluster, t0 } = setup();
     cluster.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { 'app.conf': 'debug=true\n', hostname: 'from-the-map\n' } });
-    const job = (name: string, mounts: object[]) => podOn(name, [{ name: 'app', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cat /etc/hostname; cat /etc/app/app.conf; ls /etc/app'], volumeMounts: mounts }], {
+    const job = (name: string, mounts: { name: string; mountPath: string; subPath?: string }[]) => podOn(name, [{ name: 'app', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cat /etc/hostname; cat /etc/app/app.conf; ls /etc/app'], volumeMounts: mounts }], {
       restartPolicy: 'Never', volumes: [{ name: 'config', configMap: { name: 'cfg' } }],
     });
     cluster.create(job('files', [{ name: 'config', mountPath: '/etc/app' }]));
