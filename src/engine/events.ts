@@ -74,6 +74,10 @@ const involvedKey = (r: InvolvedKey): string => r.uid ?? `${r.kind}\0${r.namespa
 const recordedKey = (r: Recorded): string =>
   involvedKey({ kind: r.involvedObject.kind!, namespace: r.metadata.namespace!, name: r.involvedObject.name, uid: r.involvedObject.uid });
 
+/** The same source, type and reason: what the aggregator groups (the Event's reporting fields are its source). */
+const similar = (r: Recorded, component: string, host: string, type: string, reason: string): boolean =>
+  r.reason === reason && r.type === type && r.reportingComponent === component && r.reportingInstance === host;
+
 /** Past this many, what was recorded about an object is filed by message (a ReplicaSet's "Created pod: x", one per pod). */
 const LIST_LIMIT = 16;
 
@@ -138,7 +142,7 @@ class About {
     if (!list) return undefined;
     for (let i = 0; i < list.length; i++) {
       const r = list[i]!;
-      if (r.message === message && r.reason === reason && r.type === type && r.reportingComponent === component && r.reportingInstance === host) return r;
+      if (r.message === message && similar(r, component, host, type, reason)) return r;
     }
     return undefined;
   }
@@ -200,7 +204,7 @@ class About {
       const all = this.all();
       for (let i = 0; i < all.length; i++) {
         const r = all[i]!;
-        if (r.reason !== reason || r.type !== type || r.reportingComponent !== component || r.reportingInstance !== host) continue;
+        if (!similar(r, component, host, type, reason)) continue;
         if (r.message === message) return undefined;
         earlierMessage = r.message;
         lastAt = Math.max(lastAt, this.lastOccurrence(r));

@@ -55,7 +55,8 @@ export interface ContainerUsage {
   memoryBytes: number;
 }
 
-const NO_PORTS: readonly number[] = [];
+/** One empty list for every container that declares no port. */
+const NO_DECLARED_PORTS: readonly number[] = [];
 
 /** Its process calls back into it and its files tell it of changes: no context object or closures per start. */
 export class ContainerRuntime implements ProbeTarget, ProcessOwner, FsListener {
@@ -379,7 +380,7 @@ export class ContainerRuntime implements ProbeTarget, ProcessOwner, FsListener {
       hostname: this.owner.hostname,
       image: profile,
       behaviour: this.behaviour,
-      declaredPorts: this.spec.ports ? this.spec.ports.map((p) => p.containerPort) : NO_PORTS,
+      declaredPorts: this.spec.ports ? this.spec.ports.map((p) => p.containerPort) : NO_DECLARED_PORTS,
       env,
       // An image with an entrypoint (nginx, redis) keeps running its server when only args are given.
       argv: argv && !(this.spec.command === undefined && profile.entrypoint) ? argv : undefined,
