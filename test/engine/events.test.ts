@@ -7,9 +7,54 @@ import { deployment, pod } from './fixtures.js';
 const replicaSetController: EventSource = { component: 'replicaset-controller' };
 const kubelet: EventSource = { component: 'kubelet', host: 'kubedeck-worker' };
 const scheduler: EventSource = { component: 'default-scheduler', eventsApi: true };
+const deploymentController: EventSource = { component: 'deployment-controller' };
 
 const written = (c: ReturnType<typeof createCluster>) =>
   c.list('Event').map((e) => [e.reason, e.message, e.count]).sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+
+describe('events', () => {
+  it('counts repeats of the same event and expires it an hour after it last happened', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-1 from 0 to 2', deploymentController);
+    c.advance(30_000);
+    const again = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-1 from 0 to 2', deploymentController)!;
+    expect(again.count).toBe(2);
+    expect(again.firstTimestamp).toBe('2025-01-01T00:00:00Z');
+    expect(again.lastTimestamp).toBe('2025-01-01T00:00:30Z');
+    expect(again.involvedObject).toMatchObject({ kind: 'Deployment', name: 'web', namespace: 'default', uid: d.metadata.uid });
+    expect(c.list('Event')).toHaveLength(1);
+    c.advance(60 * 60 * 1000 - 30_000);
+    expect(c.list('Event')).toHaveLength(1);
+    c.advance(30_000);
+    expect(c.list('Event')).toHaveLength(0);
+  });
+
+  it('counts afresh in a new Event when the old one was deleted, which lives its own hour', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    const first = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', deploymentController)!;
+    c.advance(10 * 60 * 1000);
+    c.api.delete('Event', 'default', first.metadata.name!);
+    c.advance(20 * 60 * 1000);
+    const second = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', deploymentController)!;
+    expect(second.metadata.name).not.toBe(first.metadata.name);
+    expect(second.count).toBe(1);
+    c.advance(40 * 60 * 1000); // an hour after the first: the second stays
+    expect(c.list('Event').map((e) => [e.metadata.name, e.count])).toEqual([[second.metadata.name, 1]]);
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', deploymentController)!.count).toBe(2);
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled down', deploymentController)!.count).toBe(1);
+    c.advance(60 * 60 * 1000);
+    expect(c.list('Event')).toHaveLength(0);
+  });
+
+  it('does not keep the cluster busy: runUntilIdle stops when only expiry timers remain', () => {
+    const c = createCluster();
+    const d = c.create(deployment('web'));
+    c.events.record(d, 'Warning', 'Test', 'x', { component: 'test' });
+    expect(c.runUntilIdle()).toBe(Date.UTC(2025, 0, 1));
+  });
+});
 
 describe("client-go's event correlator", () => {
   it('gives nine distinct messages of a reason Events of their own and combines the later ones into one, counted', () => {
@@ -49,7 +94,7 @@ describe("client-go's event correlator", () => {
     expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-40', replicaSetController)).toBeUndefined();
     // Repeats and other reasons from the same source draw on the same bucket; another source has its own.
     expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-3', replicaSetController)).toBeUndefined();
-    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', { component: 'deployment-controller' })).toMatchObject({ count: 1 });
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', deploymentController)).toMatchObject({ count: 1 });
     c.advance(1_000);
     expect(c.events.record(d, 'Normal', 'SuccessfulCreate', 'Created pod: web-41', replicaSetController))
       .toMatchObject({ message: '(combined from similar events): Created pod: web-41', count: 16 + 15 + 1 + 1 });
@@ -72,31 +117,30 @@ describe("client-go's event correlator", () => {
   it('forgets the messages ten minutes after the last similar event: later ones get Events of their own again', () => {
     const c = createCluster();
     const d = c.create(deployment('web'));
-    for (let i = 0; i < 10; i++) c.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set web-${i} from 0 to 1`, { component: 'deployment-controller' });
+    for (let i = 0; i < 10; i++) c.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set web-${i} from 0 to 1`, deploymentController);
     c.advance(600_000);
     // Exactly ten minutes is not over them: still combined.
-    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-10 from 0 to 1', { component: 'deployment-controller' }))
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-10 from 0 to 1', deploymentController))
       .toMatchObject({ message: '(combined from similar events): Scaled up replica set web-10 from 0 to 1', count: 2 });
     c.advance(600_001);
-    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-11 from 0 to 1', { component: 'deployment-controller' }))
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-11 from 0 to 1', deploymentController))
       .toMatchObject({ message: 'Scaled up replica set web-11 from 0 to 1', count: 1 });
   });
 
   it('remembers a message that happened lately when a second one makes a group', () => {
     const c = createCluster();
     const d = c.create(deployment('web'));
-    const source = { component: 'deployment-controller' };
-    c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-a from 0 to 1', source);
+    c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-a from 0 to 1', deploymentController);
     c.advance(60_000);
-    for (let i = 0; i < 8; i++) c.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set web-${i} from 0 to 1`, source);
+    for (let i = 0; i < 8; i++) c.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set web-${i} from 0 to 1`, deploymentController);
     // web-a and eight more are nine: the next distinct one is combined.
-    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-8 from 0 to 1', source)!.message).toMatch(/^\(combined/);
+    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-8 from 0 to 1', deploymentController)!.message).toMatch(/^\(combined/);
 
     const later = createCluster();
     const d2 = later.create(deployment('web'));
-    later.events.record(d2, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-a from 0 to 1', source);
+    later.events.record(d2, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-a from 0 to 1', deploymentController);
     later.advance(600_001);
-    for (let i = 0; i < 9; i++) later.events.record(d2, 'Normal', 'ScalingReplicaSet', `Scaled up replica set web-${i} from 0 to 1`, source);
+    for (let i = 0; i < 9; i++) later.events.record(d2, 'Normal', 'ScalingReplicaSet', `Scaled up replica set web-${i} from 0 to 1`, deploymentController);
     // web-a was more than ten minutes before: these nine have Events of their own.
     expect(later.list('Event').filter((e) => e.message!.startsWith(COMBINED_PREFIX))).toEqual([]);
     expect(later.list('Event')).toHaveLength(10);

@@ -278,52 +278,6 @@ describe('deletion and garbage collection', () => {
   });
 });
 
-describe('events', () => {
-  it('counts repeats of the same event and expires it an hour after it last happened', () => {
-    const c = createCluster();
-    const d = c.create(deployment('web'));
-    const source = { component: 'deployment-controller' };
-    c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-1 from 0 to 2', source);
-    c.advance(30_000);
-    const again = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-1 from 0 to 2', source)!;
-    expect(again.count).toBe(2);
-    expect(again.firstTimestamp).toBe('2025-01-01T00:00:00Z');
-    expect(again.lastTimestamp).toBe('2025-01-01T00:00:30Z');
-    expect(again.involvedObject).toMatchObject({ kind: 'Deployment', name: 'web', namespace: 'default', uid: d.metadata.uid });
-    expect(c.list('Event')).toHaveLength(1);
-    c.advance(60 * 60 * 1000 - 30_000);
-    expect(c.list('Event')).toHaveLength(1);
-    c.advance(30_000);
-    expect(c.list('Event')).toHaveLength(0);
-  });
-
-  it('counts afresh in a new Event when the old one was deleted, which lives its own hour', () => {
-    const c = createCluster();
-    const d = c.create(deployment('web'));
-    const source = { component: 'deployment-controller' };
-    const first = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', source)!;
-    c.advance(10 * 60 * 1000);
-    c.api.delete('Event', 'default', first.metadata.name!);
-    c.advance(20 * 60 * 1000);
-    const second = c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', source)!;
-    expect(second.metadata.name).not.toBe(first.metadata.name);
-    expect(second.count).toBe(1);
-    c.advance(40 * 60 * 1000); // an hour after the first: the second stays
-    expect(c.list('Event').map((e) => [e.metadata.name, e.count])).toEqual([[second.metadata.name, 1]]);
-    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled up', source)!.count).toBe(2);
-    expect(c.events.record(d, 'Normal', 'ScalingReplicaSet', 'Scaled down', source)!.count).toBe(1);
-    c.advance(60 * 60 * 1000);
-    expect(c.list('Event')).toHaveLength(0);
-  });
-
-  it('does not keep the cluster busy: runUntilIdle stops when only expiry timers remain', () => {
-    const c = createCluster();
-    const d = c.create(deployment('web'));
-    c.events.record(d, 'Warning', 'Test', 'x', { component: 'test' });
-    expect(c.runUntilIdle()).toBe(Date.UTC(2025, 0, 1));
-  });
-});
-
 describe('nodes', () => {
   it('starts like a small kind cluster: a tainted control plane and three Ready workers', () => {
     const c = createCluster();
