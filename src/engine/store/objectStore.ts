@@ -65,10 +65,28 @@ export class ResourceVersionTooOld extends Error {
 }
 
 
+const KEPT_LABELS = 1;
+const KEPT_OWNERS = 2;
+const KEPT_NODE = 4;
+
+/**
+ * Which index keys a new version shares with the stored one: the same labels or ownerReferences object (stored
+ * versions share unchanged parts) and the same node. Most writes are status writes that keep all three, and the
+ * index entries (which point at the object's entry, not at a version) then stay where they are.
+ */
+function keptIndexKeys(previous: AnyObject, next: AnyObject): number {
+  let kept = 0;
+  if (previous.metadata.labels === next.metadata.labels) kept |= KEPT_LABELS;
+  if (previous.metadata.ownerReferences === next.metadata.ownerReferences) kept |= KEPT_OWNERS;
+  if (previous.kind !== 'Pod' || previous.spec.nodeName === (next as typeof previous).spec.nodeName) kept |= KEPT_NODE;
+  return kept;
+}
+
 export class ObjectStore {
   private readonly tables = new Map<KindName, KindTable>();
-  private readonly byOwner = new Map<string, Set<AnyObject>>();
-  /** Pods by node, each node's in the order they were last written. */
+  /** Dependents by owner uid, in the order their ownerReferences were last set. */
+  private readonly byOwner = new Map<string, Set<Entry>>();
+  /** Pods by node, each node's in the order they were bound to it. */
   private readonly podsByNode = new Map<string, Set<Entry>>();
   private readonly listeners = new Set<Listener>();
   /** Per kind, the listeners that want it, in the order they started watching; rebuilt when listeners change. */
@@ -143,7 +161,7 @@ export class ObjectStore {
 
   /** Objects whose ownerReferences name this uid. */
   dependents(ownerUid: string): AnyObject[] {
-    return [...(this.byOwner.get(ownerUid) ?? [])];
+    return [...(this.byOwner.get(ownerUid) ?? [])].map((e) => e.object);
   }
 
   podsOnNode(nodeName: string): KindMap['Pod'][] {
@@ -171,10 +189,10 @@ export class ObjectStore {
     const entry = vacant ? undefined : this.entry(table, namespace, name!);
     if (entry) {
       const previous = entry.object;
-      const sameLabels = previous.metadata.labels === object.metadata.labels;
-      this.unindex(previous, table, entry, sameLabels);
+      const kept = keptIndexKeys(previous, object);
+      this.unindex(previous, table, entry, kept);
       entry.object = object;
-      this.index(object, table, entry, sameLabels);
+      this.index(object, table, entry, kept);
     } else {
       const added: Entry = { object };
       let names = table.byName.get(namespace || '');
@@ -182,7 +200,7 @@ export class ObjectStore {
       names.set(name!, added);
       table.size++;
       table.sorted = null;
-      this.index(object, table, added, false);
+      this.index(object, table, added, 0);
     }
     this.emit({ type, object });
   }
@@ -204,7 +222,7 @@ export class ObjectStore {
     const names = table.byName.get(namespace);
     const entry = names?.get(object.metadata.name!);
     if (!entry) return;
-    this.unindex(entry.object, table, entry, false);
+    this.unindex(entry.object, table, entry, 0);
     names!.delete(object.metadata.name!);
     if (names!.size === 0) table.byName.delete(namespace);
     table.size--;
@@ -282,29 +300,33 @@ export class ObjectStore {
     return table.byName.get(namespace || '')?.get(name);
   }
 
-  /** `sameLabels`: the labels are the object the previous version had (its index entries were kept). */
-  private index(o: AnyObject, table: KindTable, entry: Entry, sameLabels: boolean): void {
-    if (!sameLabels) table.labels.add(entry, o.metadata.labels);
-    for (const ref of o.metadata.ownerReferences ?? []) {
-      let set = this.byOwner.get(ref.uid);
-      if (!set) this.byOwner.set(ref.uid, (set = new Set()));
-      set.add(o);
+  /** `kept`: KEPT_* bits for what this version shares with the previous one, whose index entries stay as they are. */
+  private index(o: AnyObject, table: KindTable, entry: Entry, kept: number): void {
+    if (!(kept & KEPT_LABELS)) table.labels.add(entry, o.metadata.labels);
+    if (!(kept & KEPT_OWNERS)) {
+      for (const ref of o.metadata.ownerReferences ?? []) {
+        let set = this.byOwner.get(ref.uid);
+        if (!set) this.byOwner.set(ref.uid, (set = new Set()));
+        set.add(entry);
+      }
     }
-    if (o.kind === 'Pod' && o.spec.nodeName) {
+    if (!(kept & KEPT_NODE) && o.kind === 'Pod' && o.spec.nodeName) {
       let pods = this.podsByNode.get(o.spec.nodeName);
       if (!pods) this.podsByNode.set(o.spec.nodeName, (pods = new Set()));
       pods.add(entry);
     }
   }
 
-  private unindex(o: AnyObject, table: KindTable, entry: Entry, sameLabels: boolean): void {
-    if (!sameLabels) table.labels.delete(entry, o.metadata.labels);
-    for (const ref of o.metadata.ownerReferences ?? []) {
-      const set = this.byOwner.get(ref.uid);
-      set?.delete(o);
-      if (set?.size === 0) this.byOwner.delete(ref.uid);
+  private unindex(o: AnyObject, table: KindTable, entry: Entry, kept: number): void {
+    if (!(kept & KEPT_LABELS)) table.labels.delete(entry, o.metadata.labels);
+    if (!(kept & KEPT_OWNERS)) {
+      for (const ref of o.metadata.ownerReferences ?? []) {
+        const set = this.byOwner.get(ref.uid);
+        set?.delete(entry);
+        if (set?.size === 0) this.byOwner.delete(ref.uid);
+      }
     }
-    if (o.kind === 'Pod' && o.spec.nodeName) {
+    if (!(kept & KEPT_NODE) && o.kind === 'Pod' && o.spec.nodeName) {
       const pods = this.podsByNode.get(o.spec.nodeName);
       pods?.delete(entry);
       if (pods?.size === 0) this.podsByNode.delete(o.spec.nodeName);
