@@ -7,6 +7,7 @@
 import type { Labels } from '../api/meta.js';
 import type { Node, Pod, Taint } from '../api/types.js';
 import { LabelIndex } from '../labelIndex.js';
+import { jsonEqual } from '../store/immutable.js';
 import { matches, type Requirement, type Selector } from '../selectors.js';
 import { podAffinityInfo, type PodAffinityInfo } from './podAffinity.js';
 import { parseAllocatable, podRequests, type Allocatable, type PodRequests } from './resources.js';
@@ -49,6 +50,15 @@ export function normalizedImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
 }
 
+/** Whether two versions of a node are the same to the scheduler (as JSON: equal copies are the same). */
+function sameForScheduling(a: Node, b: Node): boolean {
+  return (a.spec?.unschedulable === true) === (b.spec?.unschedulable === true)
+    && jsonEqual(a.metadata.labels ?? {}, b.metadata.labels ?? {})
+    && jsonEqual(a.spec?.taints ?? [], b.spec?.taints ?? [])
+    && jsonEqual(a.status?.allocatable ?? {}, b.status?.allocatable ?? {})
+    && jsonEqual(a.status?.images ?? [], b.status?.images ?? []);
+}
+
 export class NodeInfo {
   node: Node | undefined;
   labels: Labels = {};
@@ -68,8 +78,6 @@ export class NodeInfo {
   /** Its hostname and zone labels, the usual topology keys: PodTopologySpread reads them for hundreds of nodes a pod. */
   hostnameLabel: string | undefined = undefined;
   zoneLabel: string | undefined = undefined;
-  /** What scheduling depends on; a node update that leaves it unchanged (a heartbeat) concerns no pending pod. */
-  signature = '';
 
   // Start as doubles (0.5, reset in the constructor) so V8 never migrates these fields from small ints.
   requestedCpu = 0.5;
@@ -91,7 +99,11 @@ export class NodeInfo {
     this.allocCpu = this.allocMemory = this.allocPods = 0;
   }
 
-  setNode(node: Node): void {
+  /**
+   * Takes the node's new version; says whether anything scheduling depends on changed (labels, unschedulable, taints,
+   * allocatable, images): an update that changes none of them (a heartbeat) concerns no pending pod.
+   */
+  setNode(node: Node): boolean {
     const previous = this.node;
     this.node = node;
     this.labels = node.metadata.labels ?? {};
@@ -105,13 +117,15 @@ export class NodeInfo {
     this.allocCpu = this.alloc.cpu;
     this.allocMemory = this.alloc.memory;
     this.allocPods = this.alloc.pods;
-    const images = new Map<string, number>();
-    for (const img of node.status?.images ?? []) for (const n of img.names ?? []) images.set(n, img.sizeBytes ?? 0);
-    this.images = images;
+    if (!previous || previous.status?.images !== node.status?.images) {
+      const images = new Map<string, number>();
+      for (const img of node.status?.images ?? []) for (const n of img.names ?? []) images.set(n, img.sizeBytes ?? 0);
+      this.images = images;
+    }
     this.zone = zoneKey(node.metadata.labels);
     this.hostnameLabel = this.labels[HOSTNAME_LABEL];
     this.zoneLabel = this.labels[ZONE_LABEL];
-    this.signature = JSON.stringify([this.labels, this.unschedulable, this.taints, node.status?.allocatable ?? {}, node.status?.images ?? []]);
+    return !previous || !sameForScheduling(previous, node);
   }
 
   /** Host ports in use (NodeInfo.UsedPorts). */
@@ -308,12 +322,13 @@ export class SchedulerCache {
   upsertNode(node: Node): { added: boolean; changed: boolean } {
     const n = this.info(node.metadata.name!);
     const added = n.node === undefined;
-    const before = n.signature;
     const zoneBefore = n.zone;
     const zoneLabelBefore = n.zoneLabel ?? '';
-    if (!added) this.untrackImages(n);
-    n.setNode(node);
-    this.trackImages(n);
+    // Stored objects never change in place: the same images list names the same images.
+    const sameImages = !added && n.node!.status?.images === node.status?.images;
+    if (!added && !sameImages) this.untrackImages(n);
+    const changed = n.setNode(node);
+    if (!sameImages) this.trackImages(n);
     if (added || zoneLabelBefore !== (n.zoneLabel ?? '')) {
       if (!added) bump(this.zoneLabelValues, zoneLabelBefore, -1);
       bump(this.zoneLabelValues, n.zoneLabel ?? '', 1);
@@ -323,7 +338,7 @@ export class SchedulerCache {
       this.tree.remove(n, zoneBefore);
       this.tree.add(n);
     }
-    return { added, changed: added || before !== n.signature };
+    return { added, changed };
   }
 
   removeNode(name: string): void {
@@ -333,7 +348,6 @@ export class SchedulerCache {
     this.tree.remove(n, n.zone);
     bump(this.zoneLabelValues, n.zoneLabel ?? '', -1);
     n.node = undefined;
-    n.signature = '';
     if (n.pods.size === 0) this.infos.delete(name);
   }
 
