@@ -12,7 +12,10 @@ import { WorkQueue, type Controller } from '../workqueue.js';
 
 export const KUBELET_CONTROLLER = 'kubelet';
 
-const POD = 'pod:';
+/**
+ * Queue keys: a pod's `namespace/name` as it is (its worker holds that string, so queueing a pod builds none), a
+ * node's name behind this prefix (no namespace has a colon).
+ */
 const NODE = 'node:';
 
 const terminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -36,7 +39,7 @@ export class KubeletManager implements Controller {
     api.watch({ kinds: ['Pod'] }, (e) => {
       const pod = e.object as Pod;
       if (pod.metadata.uid === this.writing) return;
-      if (pod.spec.nodeName || this.workers.has(keyOf(pod))) this.queue.add(POD + keyOf(pod));
+      if (pod.spec.nodeName || this.workers.has(keyOf(pod))) this.queue.add(keyOf(pod));
     });
     api.watch({ kinds: ['Node'] }, (e) => this.queue.add(NODE + e.object.metadata.name));
     api.watch({ kinds: ['ConfigMap', 'Secret'] }, (e) => {
@@ -46,7 +49,7 @@ export class KubeletManager implements Controller {
       this.configWaiters.delete(e.object.metadata.namespace ?? 'default');
       for (const w of waiting) {
         w.configAvailable();
-        this.queue.add(POD + w.key);
+        this.queue.add(w.key);
       }
     });
     for (const node of cluster.store.list('Node')) this.queue.add(NODE + node.metadata.name);
@@ -72,9 +75,9 @@ export class KubeletManager implements Controller {
     k.setDown(false);
     for (const w of k.workers) {
       w.dirty = true;
-      this.queue.add(POD + w.key);
+      this.queue.add(w.key);
     }
-    for (const pod of this.cluster.store.podsOnNode(nodeName)) this.queue.add(POD + keyOf(pod));
+    for (const pod of this.cluster.store.podsOnNode(nodeName)) this.queue.add(keyOf(pod));
     if (this.imagesDirty.has(nodeName)) this.queue.add(NODE + nodeName);
   }
 
@@ -111,7 +114,7 @@ export class KubeletManager implements Controller {
 
   sync(key: string): void {
     if (key.startsWith(NODE)) this.syncNode(key.slice(NODE.length));
-    else this.syncPod(key.slice(POD.length));
+    else this.syncPod(key);
   }
 
   private syncNode(name: string): void {
@@ -129,7 +132,7 @@ export class KubeletManager implements Controller {
       const hostIP = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
       if (!cidr || !hostIP) return; // not registered yet
       k = this.createKubelet(name, cidr, hostIP);
-      for (const pod of this.cluster.store.podsOnNode(name)) this.queue.add(POD + keyOf(pod));
+      for (const pod of this.cluster.store.podsOnNode(name)) this.queue.add(keyOf(pod));
     }
     if (this.imagesDirty.has(name) && !k.isDown()) {
       this.imagesDirty.delete(name);
@@ -149,7 +152,7 @@ export class KubeletManager implements Controller {
         configMap: (ns, n) => cluster.store.get('ConfigMap', ns, n) as ConfigMap | undefined,
         secret: (ns, n) => cluster.store.get('Secret', ns, n) as Secret | undefined,
       },
-      changed: (w) => this.queue.add(POD + w.key),
+      changed: (w) => this.queue.add(w.key),
       watchConfig: (w) => {
         let set = this.configWaiters.get(w.namespace);
         if (!set) this.configWaiters.set(w.namespace, (set = new Set()));
@@ -269,7 +272,7 @@ export function installKubelets(cluster: Cluster): KubeletManager {
   if (existing) return existing;
   const manager = new KubeletManager(cluster);
   cluster.addController(manager);
-  for (const pod of cluster.store.list('Pod')) if (pod.spec.nodeName) manager.queue.add(POD + keyOf(pod));
+  for (const pod of cluster.store.list('Pod')) if (pod.spec.nodeName) manager.queue.add(keyOf(pod));
   cluster.settle();
   return manager;
 }
