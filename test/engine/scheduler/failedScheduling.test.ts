@@ -181,6 +181,41 @@ describe('cordoned nodes', () => {
   });
 });
 
+describe('node updates', () => {
+  it('retry a pending pod when what the scheduler reads of a node changes, not for an equal copy of it', () => {
+    const { cluster } = schedulingCluster();
+    cluster.create(pod('huge', { cpu: '5' }));
+    cluster.advance(60_000); // past its backoff, waiting for a change
+    const retries = () => eventsFor(cluster, 'huge')[0]!.count;
+    expect(retries()).toBe(1);
+
+    // A heartbeat with equal copies of allocatable and images: nothing to retry for.
+    let node = cluster.get('Node', undefined, 'kubedeck-worker')!;
+    const heartbeat = cluster.clock.nowRfc3339();
+    cluster.api.updateStatus({
+      ...node,
+      status: {
+        ...node.status,
+        allocatable: { ...node.status!.allocatable },
+        images: structuredClone(node.status!.images ?? []),
+        conditions: node.status!.conditions!.map((c) => ({ ...c, lastHeartbeatTime: heartbeat })),
+      },
+    });
+    expect(cluster.get('Node', undefined, 'kubedeck-worker')!.status!.conditions![0]!.lastHeartbeatTime).toBe(heartbeat);
+    cluster.advance(1000);
+    expect(retries()).toBe(1);
+
+    // An image pulled there: the pod is tried again at once.
+    node = cluster.get('Node', undefined, 'kubedeck-worker')!;
+    cluster.api.updateStatus({
+      ...node,
+      status: { ...node.status, images: [...(node.status!.images ?? []), { names: ['registry.k8s.io/pause:3.10'], sizeBytes: 273874 }] },
+    });
+    cluster.settle();
+    expect(retries()).toBe(2);
+  });
+});
+
 describe('capacity', () => {
   it('a pending pod gets the room a deleted pod frees', () => {
     const { cluster } = schedulingCluster();
