@@ -64,7 +64,6 @@ export class ResourceVersionTooOld extends Error {
   }
 }
 
-
 const KEPT_LABELS = 1;
 const KEPT_OWNERS = 2;
 const KEPT_NODE = 4;
@@ -161,11 +160,11 @@ export class ObjectStore {
 
   /** Objects whose ownerReferences name this uid. */
   dependents(ownerUid: string): AnyObject[] {
-    return [...(this.byOwner.get(ownerUid) ?? [])].map((e) => e.object);
+    return Array.from(this.byOwner.get(ownerUid) ?? [], (e) => e.object);
   }
 
   podsOnNode(nodeName: string): KindMap['Pod'][] {
-    return [...(this.podsByNode.get(nodeName) ?? [])].map((e) => e.object) as KindMap['Pod'][];
+    return Array.from(this.podsByNode.get(nodeName) ?? [], (e) => e.object) as KindMap['Pod'][];
   }
 
   /** The pods bound to a node, in `list`'s order (namespace/name), optionally of one namespace. */
