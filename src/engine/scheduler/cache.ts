@@ -141,13 +141,28 @@ export class NodeInfo {
 export class SelectorCounter {
   /** Matching live pods per node, by the node's NodeInfo (the spreading walks these: no lookup by name for each). */
   readonly live = new Map<NodeInfo, number>();
+  /** The same counts by node id, once asked for (hostname spreading reads one per scored node, hundreds a pod). */
+  private ids: Int32Array | undefined;
+
   constructor(
     readonly namespace: string,
     readonly selector: Selector,
   ) {}
 
   adjust(p: PodRecord, delta: 1 | -1): void {
-    if (!p.deleting && matches(this.selector, p.labels)) bump(this.live, p.node, delta);
+    if (p.deleting || !matches(this.selector, p.labels)) return;
+    bump(this.live, p.node, delta);
+    if (this.ids && p.node.id < this.ids.length) this.ids[p.node.id]! += delta;
+  }
+
+  /** Matching live pods by node id, for ids below `nodes` at least: kept from then on, as `live` is. */
+  byId(nodes: number): Int32Array {
+    if (this.ids && this.ids.length >= nodes) return this.ids;
+    const ids = new Int32Array(nodes);
+    this.live.forEach((count, n) => {
+      if (n.id < nodes) ids[n.id] = count;
+    });
+    return (this.ids = ids);
   }
 }
 

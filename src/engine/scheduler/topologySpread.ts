@@ -121,26 +121,6 @@ function nodeCounter(c: Cycle, constraint: Constraint): (n: NodeInfo) => number 
   return (n) => counter.live.get(n) ?? 0;
 }
 
-/**
- * One hostname constraint's counts by node id, for the pod being scored: a few nodes hold matching pods, hundreds
- * are scored, and reading an array beats a map lookup by name for each. Zeroed again before the next pod's.
- */
-let countsById = new Float64Array(0);
-const countedIds: number[] = [];
-
-function hostCounts(c: Cycle, selector: Selector): Float64Array {
-  for (const id of countedIds) countsById[id] = 0;
-  countedIds.length = 0;
-  if (countsById.length < c.cache.nodeNames.length) countsById = new Float64Array(c.cache.nodeNames.length * 2);
-  const counts = countsById;
-  c.cache.counter(c.namespace, selector).live.forEach((count, n) => {
-    if (!n.node) return;
-    counts[n.id] = count;
-    countedIds.push(n.id);
-  });
-  return counts;
-}
-
 /** The node's value for a topology key; undefined when it lacks the label. */
 function topologyValue(n: NodeInfo, key: string): string | undefined {
   return key === HOSTNAME ? n.hostnameLabel : key === ZONE ? n.zoneLabel : n.labels[key];
@@ -264,7 +244,8 @@ export const podTopologySpreadScore: ScorePlugin = {
       if (k.topologyKey !== HOSTNAME) return undefined;
       if (byId || !k.selector || k.selector.length === 0) return nodeCounter(c, k);
       byId = true;
-      const counts = hostCounts(c, k.selector);
+      // A few nodes hold matching pods and hundreds are scored: an array by node id, kept by the counter.
+      const counts = c.cache.counter(c.namespace, k.selector).byId(c.cache.nodeNames.length);
       return (n: NodeInfo) => counts[n.id]!;
     });
     constraints.forEach((k, i) => {

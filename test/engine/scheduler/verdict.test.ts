@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../../src/engine/api/types.js';
 import { createCluster } from '../../../src/engine/cluster.js';
+import { defaultNodes } from '../../../src/engine/nodes.js';
 import { installScheduler, numFeasibleNodesToFind, type FeasibleNode, type NodeVerdict, type SchedulingVerdict } from '../../../src/engine/scheduler/index.js';
 import { cordon, nodeOf, pod, schedulingCluster } from './fixtures.js';
 
@@ -88,6 +89,30 @@ describe('verdicts', () => {
     expect(chosen('p2')).toEqual(fullChoices[2]);
     expect(scheduler.verdict('default', 'p3')!.detail).toBe('full');
     expect(scheduler.verdict('default', 'p3')!.nodes).toHaveLength(4);
+  });
+});
+
+describe('hostname spreading scores', () => {
+  it('count a node that joins after the spreading began as holding none of the pods', () => {
+    const { cluster, scheduler } = schedulingCluster({ workers: 2 });
+    const spread = (name: string) =>
+      pod(name, {
+        labels: { app: 'web' },
+        spec: {
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'web' } } }],
+        },
+      });
+    for (let i = 0; i < 4; i++) cluster.create(spread(`web-${i}`));
+    expect(new Set(['web-0', 'web-1', 'web-2', 'web-3'].map((p) => nodeOf(cluster, p)))).toEqual(new Set(['kubedeck-worker', 'kubedeck-worker2']));
+    cluster.create(defaultNodes(3).find((n) => n.metadata.name === 'kubedeck-worker3')!);
+
+    cluster.create(spread('web-4'));
+    const scores = Object.fromEntries(
+      scheduler.verdict('default', 'web-4')!.nodes.filter((n) => n.feasible).map((n) => [n.node, n.scores!.find((s) => s.plugin === 'PodTopologySpread')!.score]),
+    );
+    // Two pods on each old worker, none on the new one: normalized, 0 and 100.
+    expect(scores).toEqual({ 'kubedeck-worker': 0, 'kubedeck-worker2': 0, 'kubedeck-worker3': 100 });
+    expect(nodeOf(cluster, 'web-4')).toBe('kubedeck-worker3');
   });
 });
 
