@@ -239,11 +239,9 @@ export const podTopologySpreadScore: ScorePlugin = {
     const weights = constraints.map((k, i) => Math.log((k.topologyKey === HOSTNAME ? feasible.length - ignored.size : topoSize[i]!) + 2));
     const include = inclusion(c);
     // Hostname constraints count per node; the others read pairCounts, filled below.
-    let byId = false;
     const counters = constraints.map((k) => {
       if (k.topologyKey !== HOSTNAME) return undefined;
-      if (byId || !k.selector || k.selector.length === 0) return nodeCounter(c, k);
-      byId = true;
+      if (!k.selector || k.selector.length === 0) return nodeCounter(c, k);
       // A few nodes hold matching pods and hundreds are scored: an array by node id, kept by the counter.
       const counts = c.cache.counter(c.namespace, k.selector).byId(c.cache.nodeNames.length);
       return (n: NodeInfo) => counts[n.id]!;
