@@ -160,7 +160,7 @@ export function mountedFiles(pod: Pod, c: Container, reader: ConfigReader): Read
   if (!c.volumeMounts || c.volumeMounts.length === 0) return NO_FILES;
   const ns = pod.metadata.namespace ?? 'default';
   const files: Record<string, string> = {};
-  for (const m of c.volumeMounts ?? []) {
+  for (const m of c.volumeMounts) {
     const v = pod.spec.volumes?.find((x) => x.name === m.name);
     let data: Record<string, string> | undefined;
     let items: { key: string; path: string }[] | undefined;
