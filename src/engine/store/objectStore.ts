@@ -56,6 +56,13 @@ interface Listener {
   handler: (event: WatchEvent) => void;
 }
 
+/** The entries' objects. A loop: `Array.from(set, mapFn)` costs ten times as much for the one-entry sets most are. */
+function objectsOf(entries: ReadonlySet<Entry> | undefined): AnyObject[] {
+  const out: AnyObject[] = [];
+  if (entries) for (const e of entries) out.push(e.object);
+  return out;
+}
+
 const freezeObjects = process.env.VITEST !== undefined || process.env.KUBEDECK_FREEZE === '1';
 
 export class ResourceVersionTooOld extends Error {
@@ -160,11 +167,11 @@ export class ObjectStore {
 
   /** Objects whose ownerReferences name this uid. */
   dependents(ownerUid: string): AnyObject[] {
-    return Array.from(this.byOwner.get(ownerUid) ?? [], (e) => e.object);
+    return objectsOf(this.byOwner.get(ownerUid));
   }
 
   podsOnNode(nodeName: string): KindMap['Pod'][] {
-    return Array.from(this.podsByNode.get(nodeName) ?? [], (e) => e.object) as KindMap['Pod'][];
+    return objectsOf(this.podsByNode.get(nodeName)) as KindMap['Pod'][];
   }
 
   /** The pods bound to a node, in `list`'s order (namespace/name), optionally of one namespace. */
