@@ -178,14 +178,15 @@ export class KubeletManager implements Controller {
     const namespace = key.slice(0, slash);
     const name = key.slice(slash + 1);
     const pod = this.cluster.store.get('Pod', namespace, name);
-    for (const w of this.workers.get(key) ?? []) {
-      if (pod?.metadata.uid === w.uid) continue;
-      if (!w.host.isDown()) this.drop(w);
+    // The pod's own worker is among the key's (a worker's key is its pod's namespace/name): no lookup by uid.
+    let w: PodWorker | undefined;
+    for (const x of this.workers.get(key) ?? []) {
+      if (pod?.metadata.uid === x.uid) w = x;
+      else if (!x.host.isDown()) this.drop(x);
     }
     if (!pod?.spec.nodeName) return;
     const k = this.nodes.get(pod.spec.nodeName);
     if (!k || k.isDown()) return;
-    let w = this.byUid.get(pod.metadata.uid!);
     if (!w) {
       if (terminal(pod)) return;
       if (pod.metadata.deletionTimestamp) {
