@@ -273,6 +273,33 @@ describe('removed nodes', () => {
     expect(cluster.get('Pod', 'default', 'web-1')).toBeDefined();
     expect(node(cluster, 'late-node')).toBeDefined();
   });
+
+  it('garbage-collects a pod bound to a node that never registered, 40 s after it was seen', () => {
+    const cluster = setup();
+    const t0 = cluster.clock.now();
+    readyPod(cluster, 'ghost-1', 'no-such-node');
+    at(cluster, t0, 39);
+    expect(cluster.get('Pod', 'default', 'ghost-1')).toBeDefined();
+    at(cluster, t0, 40);
+    expect(cluster.get('Pod', 'default', 'ghost-1')).toBeUndefined();
+  });
+
+  it('keeps the pods of nodes that exist, registered before or after it started', () => {
+    const cluster = setup();
+    addNode(cluster, 'kubedeck-worker4');
+    const t0 = cluster.clock.now();
+    const timers = cluster.clock.pendingTimers().active;
+    readyPod(cluster, 'web-1', W2);
+    readyPod(cluster, 'web-2', 'kubedeck-worker4');
+    readyPod(cluster, 'web-3', W3);
+    // No node is suspected (a quarantine is a timer).
+    expect(cluster.clock.pendingTimers().active).toBe(timers);
+    removeNode(cluster, W3);
+    at(cluster, t0, 60);
+    expect(cluster.get('Pod', 'default', 'web-1')).toBeDefined();
+    expect(cluster.get('Pod', 'default', 'web-2')).toBeDefined();
+    expect(cluster.get('Pod', 'default', 'web-3')).toBeUndefined();
+  });
 });
 
 describe('nodes declared with conditions', () => {
