@@ -115,7 +115,7 @@ export class ReplicaSetController implements Controller {
     }
     if (ownerKey) this.tallies.observe(ownerKey, pod, type === 'DELETED');
     if (type === 'DELETED' || !ownerKey) this.podOwner.delete(uid);
-    else this.podOwner.set(uid, ownerKey);
+    else if (previous !== ownerKey) this.podOwner.set(uid, ownerKey);
     if (ownerKey) {
       this.queue.add(ownerKey);
       return;
