@@ -28,10 +28,11 @@ export class PodGarbageCollector implements Controller {
     api.watch({ kinds: ['Node', 'Pod'] }, (e) => {
       const o = e.object;
       if (o.kind === 'Node') {
-        if (e.type !== 'DELETED') this.nodes.add(o.metadata.name!);
-        else {
+        if (e.type === 'DELETED') {
           this.nodes.delete(o.metadata.name!);
           this.suspect(o.metadata.name!);
+        } else {
+          this.nodes.add(o.metadata.name!);
         }
       } else if (o.kind === 'Pod' && e.type !== 'DELETED' && o.spec.nodeName && !this.nodes.has(o.spec.nodeName)) {
         this.suspect(o.spec.nodeName);

@@ -284,7 +284,7 @@ describe('removed nodes', () => {
     expect(cluster.get('Pod', 'default', 'ghost-1')).toBeUndefined();
   });
 
-  it('keeps the pods of nodes that exist, registered before or after it started', () => {
+  it('suspects no node that exists, registered before or after the pod garbage collector started', () => {
     const cluster = setup();
     addNode(cluster, 'kubedeck-worker4');
     const t0 = cluster.clock.now();
